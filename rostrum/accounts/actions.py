@@ -1,0 +1,218 @@
+"""State changes of accounts, members and invitations. check_* authorise, do_* change."""
+
+import re
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from rostrum.accounts.access import require_permission
+from rostrum.accounts.constants import INVITABLE_ROLES, INVITATION_VALID_DAYS, Role
+from rostrum.accounts.errors import AccountsError
+from rostrum.accounts.models import Account, FreeAccountClaim, Membership, TeamInvitation, User
+from rostrum.billing import entitlements
+from rostrum.billing.plans import DEFAULT_PLAN
+from rostrum.core import audit
+from rostrum.core.ids import random_token, token_digest
+from rostrum.notifications.mail import send_on_commit
+
+RESERVED_SLUGS = {"admin", "api", "static", "media", "join", "r", "p", "staff", "account", "accounts", "healthz"}
+
+
+def normalize_email_for_claim(email: str) -> str:
+    """The person behind an address: lower case, without a ``+tag``, Gmail dots ignored."""
+    local, _, domain = email.strip().lower().partition("@")
+    local = local.split("+", 1)[0]
+    if domain in {"gmail.com", "googlemail.com"}:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def has_claimed_free_account(email: str) -> bool:
+    return FreeAccountClaim.objects.filter(email_digest=token_digest(normalize_email_for_claim(email))).exists()
+
+
+def unique_account_slug(name: str) -> str:
+    base = slugify(name)[:50].strip("-") or "account"
+    if base in RESERVED_SLUGS or re.fullmatch(r"\d+", base):
+        base = f"{base}-account"
+    slug, n = base, 1
+    while Account.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def do_create_account(
+    owner: User, *, name: str, country: str, timezone_name: str, business_name: str = "", request=None
+) -> Account:
+    """A new free account with ``owner`` as its owner; the owner's e-mail claims its free account."""
+    account = Account.objects.create(
+        name=name,
+        slug=unique_account_slug(name),
+        business_name=business_name,
+        country=country,
+        email=owner.email,
+        timezone=timezone_name,
+        plan_code=DEFAULT_PLAN.code,
+        trial_ends_at=timezone.now() + DEFAULT_PLAN.trial_length if DEFAULT_PLAN.trial_length else None,
+    )
+    Membership.objects.create(account=account, user=owner, role=Role.OWNER)
+    FreeAccountClaim.objects.get_or_create(email_digest=token_digest(normalize_email_for_claim(owner.email)))
+    audit.record("accounts.account.created", account=account, actor=owner, target=account, request=request)
+    return account
+
+
+def seats_in_use(account: Account) -> int:
+    pending = TeamInvitation.objects.filter(
+        account=account, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).count()
+    return account.memberships.count() + pending
+
+
+def check_invite_member(membership: Membership, email: str, role: str, request=None) -> TeamInvitation:
+    require_permission(membership, "manage_team")
+    account = membership.account
+    email = email.strip().lower()
+    if role not in INVITABLE_ROLES:
+        raise AccountsError("invalid_role", _("Choose one of the roles offered."))
+    if account.memberships.filter(user__email__iexact=email).exists():
+        raise AccountsError("already_member", _("This person is already a member of the account."))
+    if account.invitations.filter(
+        email__iexact=email, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).exists():
+        raise AccountsError("already_invited", _("This person has a pending invitation already."))
+    allowed = entitlements.limit(account, "team_members")
+    if seats_in_use(account) >= allowed:
+        raise AccountsError(
+            "team_limit", _("Your plan allows %(count)d team members, invitations included.") % {"count": allowed}
+        )
+    return do_invite_member(account, email, role, invited_by=membership.user, request=request)
+
+
+def do_invite_member(account: Account, email: str, role: str, *, invited_by: User, request=None) -> TeamInvitation:
+    token = random_token()
+    invitation = TeamInvitation.objects.create(
+        account=account,
+        email=email,
+        role=role,
+        token_digest=token_digest(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    audit.record(
+        "accounts.member.invited",
+        account=account,
+        actor=invited_by,
+        target=invitation,
+        request=request,
+        email=email,
+        role=role,
+    )
+    send_on_commit(
+        "team_invitation",
+        email,
+        {
+            "account_name": account.name,
+            "inviter": invited_by.get_full_name(),
+            "role": invitation.get_role_display(),
+            "accept_path": reverse("accept_invitation", args=[token]),
+            "valid_days": INVITATION_VALID_DAYS,
+        },
+        language=invited_by.language or None,
+    )
+    return invitation
+
+
+def find_pending_invitation(token: str) -> TeamInvitation | None:
+    invitation = TeamInvitation.objects.select_related("account").filter(token_digest=token_digest(token)).first()
+    return invitation if invitation and invitation.is_pending else None
+
+
+@transaction.atomic
+def do_accept_invitation(invitation: TeamInvitation, user: User, request=None) -> Membership:
+    invitation = TeamInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise AccountsError("invitation_used", _("This invitation is no longer valid."))
+    membership, _created = Membership.objects.get_or_create(
+        account=invitation.account, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit.record(
+        "accounts.member.joined",
+        account=invitation.account,
+        actor=user,
+        target=membership,
+        request=request,
+        role=membership.role,
+    )
+    return membership
+
+
+def check_revoke_invitation(membership: Membership, invitation: TeamInvitation, request=None) -> None:
+    require_permission(membership, "manage_team")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        "accounts.invitation.revoked",
+        account=membership.account,
+        actor=membership.user,
+        target=invitation,
+        request=request,
+    )
+
+
+def check_change_role(membership: Membership, member: Membership, role: str, request=None) -> None:
+    require_permission(membership, "manage_team")
+    if member.role == Role.OWNER:
+        raise AccountsError("owner_role", _("The owner's role cannot be changed."))
+    if role not in INVITABLE_ROLES:
+        raise AccountsError("invalid_role", _("Choose one of the roles offered."))
+    if member.role == role:
+        return
+    old_role, member.role = member.role, role
+    member.save(update_fields=["role"])
+    audit.record(
+        "accounts.member.role_changed",
+        account=membership.account,
+        actor=membership.user,
+        target=member,
+        request=request,
+        old_role=old_role,
+        new_role=role,
+    )
+
+
+def check_remove_member(membership: Membership, member: Membership, request=None) -> None:
+    require_permission(membership, "manage_team")
+    if member.role == Role.OWNER:
+        raise AccountsError("remove_owner", _("The owner cannot be removed from the account."))
+    member.delete()
+    audit.record(
+        "accounts.member.removed",
+        account=membership.account,
+        actor=membership.user,
+        request=request,
+        email=member.user.email,
+        role=member.role,
+    )
+
+
+def check_update_account(membership: Membership, form) -> Account:
+    """``form`` is a bound, valid AccountDetailsForm of ``membership.account``."""
+    require_permission(membership, "manage_account")
+    changed = form.changed_data
+    account = form.save()
+    if "profile_is_public" in changed:
+        audit.record(
+            "accounts.account.profile_visibility_changed",
+            account=account,
+            actor=membership.user,
+            target=account,
+            is_public=account.profile_is_public,
+        )
+    return account

@@ -1,0 +1,1 @@
+# Subscriptions, invoices and add-ons arrive with the billing work; plans live in plans.py.

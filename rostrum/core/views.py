@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from rostrum.core.health import run_checks
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "core/home.html")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = run_checks()
+    ok = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if ok else "failing", "checks": checks}, status=200 if ok else 503)
+
+
+def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+    response = render(
+        request,
+        "core/rate_limited.html",
+        {"message": _("Too many attempts. Please wait a minute and try again.")},
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie), and the choice saved on the user when logged in."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and check_for_language(language):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return django_set_language(request)

@@ -1,0 +1,68 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rostrum.accounts.constants import validate_timezone
+from rostrum.core.ids import format_room_number
+from rostrum.rooms.constants import AccessType, RoomType
+
+
+class Room(models.Model):
+    """A meeting or webinar room: a 9-digit number, a URL, a schedule and access rules."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="rooms")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    room_type = models.CharField(_("type"), max_length=20, choices=RoomType.choices, default=RoomType.WEBINAR)
+    name = models.CharField(_("name"), max_length=200)
+    number = models.CharField(_("room number"), max_length=9, unique=True, editable=False)
+    slug = models.SlugField(_("room address"), max_length=60)
+    description = models.TextField(_("agenda / description"), blank=True, max_length=5000)
+    is_permanent = models.BooleanField(_("permanent room"), default=False)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
+    access_type = models.CharField(_("access"), max_length=20, choices=AccessType.choices, default=AccessType.OPEN)
+    password = models.CharField(_("room password"), max_length=64, blank=True)
+    lobby_enabled = models.BooleanField(_("lobby"), default=True)
+    lobby_description = models.TextField(_("lobby text"), blank=True, max_length=2000)
+    is_public = models.BooleanField(
+        _("list on the public profile page"), default=False, help_text=_("Shown to anyone on your profile page.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "slug"], name="room_unique_slug_per_account")]
+        ordering = ["starts_at", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_number(self) -> str:
+        return format_room_number(self.number)
+
+    @property
+    def ends_at(self):
+        if self.starts_at is None or self.duration_minutes is None:
+            return None
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class AccessToken(models.Model):
+    """A one-time access token for a room. Each opens the room for one person."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="access_tokens")
+    token = models.CharField(max_length=32, unique=True)
+    batch = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return self.token

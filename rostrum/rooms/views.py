@@ -1,0 +1,203 @@
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from rostrum.accounts.access import has_permission
+from rostrum.accounts.decorators import account_permission_required
+from rostrum.accounts.models import Account
+from rostrum.core.views import rate_limited
+from rostrum.rooms import actions
+from rostrum.rooms.access import access_room_by_id, find_room_by_number, find_room_by_slugs, rooms_of
+from rostrum.rooms.constants import JOIN_RATE, JOIN_SESSION_KEY, AccessType
+from rostrum.rooms.errors import RoomsError
+from rostrum.rooms.forms import EnterRoomForm, GenerateTokensForm, JoinByNumberForm, RoomForm
+from rostrum.rooms.models import Room
+
+
+@account_permission_required("view_rooms")
+def room_list(request):
+    rooms = rooms_of(request.membership).order_by("-created_at")
+    return render(request, "rooms/room_list.html", {"rooms": rooms})
+
+
+@account_permission_required("manage_rooms")
+def room_create(request):
+    form = RoomForm(request.POST or None, account=request.membership.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                room = actions.check_create_room(request.membership, form, request=request)
+        except RoomsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Room created. Its number is %(number)s.") % {"number": room.display_number})
+            return redirect("room_detail", room_id=room.pk)
+    return render(request, "rooms/room_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@account_permission_required("manage_rooms")
+def room_edit(request, room_id: int):
+    room = access_room_by_id(request.membership, room_id, "manage_rooms")
+    form = RoomForm(request.POST or None, instance=room, account=room.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                actions.check_update_room(request.membership, form, request=request)
+        except RoomsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Room saved."))
+            return redirect("room_detail", room_id=room.pk)
+    return render(request, "rooms/room_form.html", {"form": form, "room": room}, status=400 if form.errors else 200)
+
+
+@account_permission_required("view_rooms")
+def room_detail(request, room_id: int):
+    room = access_room_by_id(request.membership, room_id)
+    tokens = room.access_tokens.all()
+    context = {
+        "room": room,
+        "token_form": GenerateTokensForm(),
+        "tokens_total": tokens.count(),
+        "tokens_used": tokens.exclude(used_at=None).count(),
+        "room_url": request.build_absolute_uri(room_url(room)),
+    }
+    return render(request, "rooms/room_detail.html", context)
+
+
+@account_permission_required("manage_rooms")
+def room_delete(request, room_id: int):
+    room = access_room_by_id(request.membership, room_id, "manage_rooms")
+    if request.method == "POST":
+        actions.check_delete_room(request.membership, room, request=request)
+        messages.success(request, _("Room “%(name)s” deleted.") % {"name": room.name})
+        return redirect("room_list")
+    return render(request, "rooms/room_confirm_delete.html", {"room": room})
+
+
+@require_POST
+@account_permission_required("manage_rooms")
+def room_generate_tokens(request, room_id: int):
+    room = access_room_by_id(request.membership, room_id, "manage_rooms")
+    form = GenerateTokensForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a whole number of tokens to generate."))
+        return redirect("room_detail", room_id=room.pk)
+    try:
+        with transaction.atomic():
+            tokens = actions.check_generate_access_tokens(
+                request.membership, room, form.cleaned_data["count"], request=request
+            )
+    except RoomsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(count)d access tokens generated.") % {"count": len(tokens)})
+    return redirect("room_detail", room_id=room.pk)
+
+
+@account_permission_required("view_rooms")
+def room_tokens_csv(request, room_id: int):
+    room = access_room_by_id(request.membership, room_id)
+    response = HttpResponse(actions.build_access_tokens_csv(room), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="room-{room.number}-tokens.csv"'
+    return response
+
+
+def room_url(room: Room) -> str:
+    from django.urls import reverse
+
+    return reverse("room_enter", args=[room.account.slug, room.slug])
+
+
+def _admit(request, room: Room, display_name: str):
+    admitted = request.session.get(JOIN_SESSION_KEY, {})
+    admitted[str(room.pk)] = display_name
+    request.session[JOIN_SESSION_KEY] = admitted
+    return redirect("room_lobby", account_slug=room.account.slug, room_slug=room.slug)
+
+
+def _is_organiser(request, room: Room) -> bool:
+    membership = request.membership
+    return (
+        membership is not None
+        and membership.account_id == room.account_id
+        and has_permission(membership, "manage_rooms")
+    )
+
+
+def _try_enter(request, room: Room | None, form):
+    """Admit, or answer the same refusal whether the room is unknown or the secret wrong."""
+    if is_ratelimited(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=False):
+        return rate_limited(request)
+    try:
+        if room is None:
+            raise RoomsError("not_admitted", _("We could not find a room with this number and password or token."))
+        if not _is_organiser(request, room):
+            actions.check_enter_room(
+                room, display_name=form.cleaned_data["display_name"], secret=form.cleaned_data["secret"]
+            )
+    except RoomsError as error:
+        is_ratelimited(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=True)
+        form.add_error(None, error.message)
+        return None
+    return _admit(request, room, form.cleaned_data["display_name"])
+
+
+def join(request):
+    initial = {"display_name": request.user.get_full_name()} if request.user.is_authenticated else {}
+    form = JoinByNumberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        response = _try_enter(request, find_room_by_number(form.cleaned_data["number"]), form)
+        if response is not None:
+            return response
+    return render(request, "rooms/join.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def room_enter(request, account_slug: str, room_slug: str):
+    room = find_room_by_slugs(account_slug, room_slug)
+    initial = {"display_name": request.user.get_full_name()} if request.user.is_authenticated else {}
+    form = EnterRoomForm(request.POST or None, initial=initial)
+    if room.access_type == AccessType.OPEN or _is_organiser(request, room):
+        del form.fields["secret"]
+    if request.method == "POST" and form.is_valid():
+        form.cleaned_data.setdefault("secret", "")
+        response = _try_enter(request, room, form)
+        if response is not None:
+            return response
+    context = {"room": room, "form": form}
+    return render(request, "rooms/room_enter.html", context, status=400 if form.errors else 200)
+
+
+def room_lobby(request, account_slug: str, room_slug: str):
+    room = find_room_by_slugs(account_slug, room_slug)
+    display_name = request.session.get(JOIN_SESSION_KEY, {}).get(str(room.pk))
+    if display_name is None:
+        return redirect("room_enter", account_slug=account_slug, room_slug=room_slug)
+    organisers = room.account.memberships.filter(role__in=["owner", "admin", "host"]).select_related("user")
+    host = room.created_by or (organisers.first().user if organisers.exists() else None)
+    context = {
+        "room": room,
+        "display_name": display_name,
+        "host_name": host.get_full_name() if host else room.account.name,
+        "is_organiser": _is_organiser(request, room),
+        "has_started": room.is_permanent or (room.starts_at is not None and room.starts_at <= timezone.now()),
+    }
+    return render(request, "rooms/lobby.html", context)
+
+
+def public_profile(request, account_slug: str):
+    account = get_object_or_404(Account, slug=account_slug)
+    if not account.profile_is_public:
+        raise Http404
+    now = timezone.now()
+    rooms = [
+        room
+        for room in account.rooms.filter(is_public=True).order_by("starts_at", "name")
+        if room.is_permanent or (room.ends_at and room.ends_at > now)
+    ]
+    return render(request, "rooms/public_profile.html", {"account": account, "rooms": rooms})
