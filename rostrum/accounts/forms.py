@@ -16,6 +16,7 @@ from rostrum.accounts.models import Account
 
 INVITABLE_ROLE_CHOICES = [(role.value, role.label) for role in INVITABLE_ROLES]
 ACCEPTED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+IMAGE_UNREADABLE = _("This file is not an image we can read (PNG, JPEG, WebP or GIF).")
 
 
 class SignupDetailsForm(forms.Form):
@@ -73,11 +74,11 @@ def validate_account_image(upload) -> None:
             width, height = image.size
             image.verify()
     except Exception as exc:
-        raise ValidationError(_("This file is not an image we can read (PNG, JPEG, WebP or GIF).")) from exc
+        raise ValidationError(IMAGE_UNREADABLE) from exc
     finally:
         upload.seek(0)
     if image_format not in ACCEPTED_IMAGE_FORMATS:
-        raise ValidationError(_("This file is not an image we can read (PNG, JPEG, WebP or GIF)."))
+        raise ValidationError(IMAGE_UNREADABLE)
     if max(width, height) > ACCOUNT_IMAGE_MAX_PIXELS:
         raise ValidationError(
             _("The image is too large: at most %(pixels)d pixels wide or high.") % {"pixels": ACCOUNT_IMAGE_MAX_PIXELS}
@@ -94,6 +95,7 @@ class AccountDetailsForm(forms.ModelForm):
             "tax_id", "timezone", "image", "profile_is_public",
         ]  # fmt: skip
         widgets = {"image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"})}
+        error_messages = {"image": {"invalid_image": IMAGE_UNREADABLE}}
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

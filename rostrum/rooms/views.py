@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from rostrum.accounts.access import has_permission
 from rostrum.accounts.decorators import account_permission_required
@@ -132,7 +132,8 @@ def _is_organiser(request, room: Room) -> bool:
 
 def _try_enter(request, room: Room | None, form):
     """Admit, or answer the same refusal whether the room is unknown or the secret wrong."""
-    if is_ratelimited(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=False):
+    usage = get_usage(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=False)
+    if usage["count"] >= usage["limit"]:
         return rate_limited(request)
     try:
         if room is None:
@@ -142,7 +143,7 @@ def _try_enter(request, room: Room | None, form):
                 room, display_name=form.cleaned_data["display_name"], secret=form.cleaned_data["secret"]
             )
     except RoomsError as error:
-        is_ratelimited(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=True)
+        get_usage(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=True)
         form.add_error(None, error.message)
         return None
     return _admit(request, room, form.cleaned_data["display_name"])

@@ -1,0 +1,191 @@
+"""Every route, every kind of visitor: anonymous, another account's owner, a role that may not act.
+
+A new route fails ``test_every_route_is_in_the_matrix`` until it is added here with its rule.
+On refusal nothing may change: the database state is compared before and after.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import add_member
+from rostrum.accounts.constants import Role
+from rostrum.accounts.models import Account, Membership, TeamInvitation
+from rostrum.notifications.models import OutboxMessage
+from rostrum.rooms.actions import check_generate_access_tokens
+from rostrum.rooms.models import AccessToken, Room
+from rostrum.rooms.tests.factories import make_room
+
+PUBLIC = "public"
+LOGIN = "login"
+STAFF = "staff"
+# name → (who may use it, what its URL names, the permission a member needs or None)
+ROUTES = {
+    "home": (PUBLIC, None, None),
+    "healthz": (PUBLIC, None, None),
+    "set_language": (PUBLIC, None, None),
+    "join": (PUBLIC, None, None),
+    "room_enter": (PUBLIC, "room_slugs", None),
+    "room_lobby": (PUBLIC, "room_slugs", None),
+    "public_profile": (PUBLIC, "account_slug", None),
+    "accept_invitation": (PUBLIC, "token", None),
+    "dashboard": (LOGIN, None, None),
+    "switch_account": (LOGIN, None, None),
+    "account_details": (LOGIN, None, "manage_account"),
+    "team": (LOGIN, None, "manage_team"),
+    "change_member_role": (LOGIN, "member", "manage_team"),
+    "remove_member": (LOGIN, "member", "manage_team"),
+    "revoke_invitation": (LOGIN, "invitation", "manage_team"),
+    "room_list": (LOGIN, None, "view_rooms"),
+    "room_create": (LOGIN, None, "manage_rooms"),
+    "room_detail": (LOGIN, "room", "view_rooms"),
+    "room_edit": (LOGIN, "room", "manage_rooms"),
+    "room_delete": (LOGIN, "room", "manage_rooms"),
+    "room_generate_tokens": (LOGIN, "room", "manage_rooms"),
+    "room_tokens_csv": (LOGIN, "room", "view_rooms"),
+    "outbox_list": (STAFF, None, None),
+    "outbox_detail": (STAFF, "outbox_message", None),
+}
+# Third-party route groups, tested through their own flows (sign-up, login, 2FA tests) or Django's admin.
+EXTERNAL_PREFIXES = ("admin/", "accounts/", "media/")
+POSTS = {
+    "change_member_role": {"role": "admin"},
+    "room_edit": {"name": "Taken over", "room_type": "webinar", "is_permanent": "on", "timezone": "UTC",
+                  "access_type": "open", "slug": "taken"},
+    "room_generate_tokens": {"count": "3"},
+    "account_details": {"name": "Taken over", "country": "PL", "timezone": "UTC"},
+    "team": {"email": "intruder@evil.example", "role": "admin"},
+    "room_create": {"name": "Intruder room", "room_type": "webinar", "is_permanent": "on", "timezone": "UTC",
+                    "access_type": "open"},
+}  # fmt: skip
+
+
+def named_routes(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from named_routes(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.name
+
+
+def test_every_route_is_in_the_matrix():
+    ours = {name for route, name in named_routes() if not route.lstrip("^").startswith(EXTERNAL_PREFIXES)}
+    assert None not in ours, "every route of ours has a name"
+    assert ours == set(ROUTES)
+
+
+def database_state():
+    return (
+        sorted(Account.objects.values_list("id", "name", "profile_is_public")),
+        sorted(Membership.objects.values_list("id", "account_id", "user_id", "role")),
+        sorted(TeamInvitation.objects.values_list("id", "email", "revoked_at")),
+        sorted(Room.objects.values_list("id", "account_id", "name", "slug", "access_type", "password")),
+        sorted(AccessToken.objects.values_list("id", "used_at")),
+    )
+
+
+@pytest.fixture
+def world(owner, other_owner):
+    """Two accounts, each with a room (token access), a host, an analyst and a pending invitation."""
+    objects = {}
+    for key, membership in (("mine", owner), ("theirs", other_owner)):
+        room = make_room(membership, name=f"{key} room", access_type="token", is_public=True)
+        check_generate_access_tokens(membership, room, 2)
+        domain = membership.account.slug
+        host = add_member(membership, f"host@{domain}.example", Role.HOST)
+        analyst = add_member(membership, f"analyst@{domain}.example", Role.ANALYST)
+        invitation = TeamInvitation.objects.create(
+            account=membership.account,
+            email=f"pending@{domain}.example",
+            role=Role.HOST,
+            token_digest=f"{key:0>64}",
+            expires_at=room.starts_at,
+        )
+        objects[key] = {"owner": membership, "room": room, "host": host, "analyst": analyst, "invitation": invitation}
+    objects["outbox_message"] = OutboxMessage.objects.create(from_email="a@b", to="c@d", subject="Hi", body="x")
+    return objects
+
+
+def url_for(name: str, world, whose: str = "mine") -> str:
+    kind = ROUTES[name][1]
+    target = world[whose]
+    args = {
+        None: [],
+        "room": [target["room"].pk],
+        "member": [target["host"].pk],
+        "invitation": [target["invitation"].pk],
+        "room_slugs": [target["room"].account.slug, target["room"].slug],
+        "account_slug": [target["room"].account.slug],
+        "token": ["not-a-real-token"],
+        "outbox_message": [world["outbox_message"].pk],
+    }[kind]
+    return reverse(name, args=args)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n, rule in ROUTES.items() if rule[0] in (LOGIN, STAFF)])
+def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(client, world, name):
+    before = database_state()
+    for method in ("get", "post"):
+        response = getattr(client, method)(url_for(name, world), POSTS.get(name, {}))
+        assert response.status_code in (302, 405), (method, response.status_code)
+        if response.status_code == 302:
+            assert "/login/" in response["Location"]
+    assert database_state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n, rule in ROUTES.items() if rule[1] in ("room", "member", "invitation")])
+def test_another_accounts_objects_answer_404_and_change_nothing(client_for, world, name):
+    intruder = client_for(world["mine"]["owner"].user)
+    before = database_state()
+    for method in ("get", "post"):
+        response = getattr(intruder, method)(url_for(name, world, whose="theirs"), POSTS.get(name, {}))
+        assert response.status_code in (404, 405), (method, response.status_code)
+    assert database_state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n, rule in ROUTES.items() if rule[2] and rule[2].startswith("manage")])
+def test_a_role_without_the_permission_gets_403_and_changes_nothing(client_for, world, name):
+    analyst = client_for(world["mine"]["analyst"].user)
+    before = database_state()
+    for method in ("get", "post"):
+        response = getattr(analyst, method)(url_for(name, world), POSTS.get(name, {}))
+        assert response.status_code in (403, 405), (method, response.status_code)
+    assert database_state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["outbox_list", "outbox_detail"])
+def test_staff_pages_refuse_account_owners(client_for, world, name):
+    response = client_for(world["mine"]["owner"].user).get(url_for(name, world))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_lists_show_only_the_current_accounts_things(client_for, world):
+    me = client_for(world["mine"]["owner"].user)
+    rooms = me.get(reverse("room_list")).content.decode()
+    team = me.get(reverse("team")).content.decode()
+    assert "mine room" in rooms and "theirs room" not in rooms
+    assert "host@acme-training.example" in team and "host@globex.example" not in team
+    assert "pending@globex.example" not in team
+
+
+@pytest.mark.django_db
+def test_switching_to_an_account_you_are_not_in_answers_404(client_for, world):
+    me = client_for(world["mine"]["owner"].user)
+    theirs = world["theirs"]["owner"].account
+    assert me.post(reverse("switch_account"), {"account": theirs.pk}).status_code == 404
+    assert me.post(reverse("switch_account"), {"account": "nonsense"}).status_code == 404
+    assert me.get(reverse("dashboard")).context["account"] == world["mine"]["owner"].account
+
+
+@pytest.mark.django_db
+def test_hosts_run_rooms_but_not_the_team(client_for, world):
+    host = client_for(world["mine"]["host"].user)
+    room = world["mine"]["room"]
+    assert host.get(reverse("room_edit", args=[room.pk])).status_code == 200
+    assert host.get(reverse("team")).status_code == 403
+    assert host.get(reverse("account_details")).status_code == 403
