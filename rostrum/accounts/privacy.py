@@ -65,12 +65,15 @@ def erase_memberships(user: User) -> None:
 def export_invitations(user: User) -> list[dict]:
     return [
         {"account": i.account.name, "email": i.email, "role": i.role, "sent": i.created_at.isoformat()}
-        for i in TeamInvitation.objects.filter(email__iexact=user.email).select_related("account")
+        for i in TeamInvitation.objects.filter(Q(email__iexact=user.email) | Q(invited_by=user)).select_related(
+            "account"
+        )
     ]
 
 
 def erase_invitations(user: User) -> None:
     TeamInvitation.objects.filter(email__iexact=user.email).delete()
+    TeamInvitation.objects.filter(invited_by=user).update(invited_by=None)
 
 
 def export_audit(user: User) -> list[dict]:
@@ -88,6 +91,6 @@ def erase_audit(user: User) -> None:
 register(User, fields=(*USER_FIELDS, "password"), exporter=export_user, eraser=erase_user)
 register(Account, fields=ACCOUNT_FIELDS, exporter=export_accounts, eraser=erase_accounts)
 register(Membership, fields=("user",), exporter=export_memberships, eraser=erase_memberships)
-register(TeamInvitation, fields=("email",), exporter=export_invitations, eraser=erase_invitations)
+register(TeamInvitation, fields=("email", "invited_by"), exporter=export_invitations, eraser=erase_invitations)
 register(AuditEntry, fields=("actor", "ip_address"), exporter=export_audit, eraser=erase_audit)
 declare_no_personal_data(FreeAccountClaim, "holds only a one-way digest of a normalised e-mail address")

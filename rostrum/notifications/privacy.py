@@ -15,4 +15,9 @@ def erase_outbox(user) -> None:
             message.delete()
 
 
-register(OutboxMessage, fields=("to", "body", "html_body"), exporter=export_outbox, eraser=erase_outbox)
+register(
+    OutboxMessage,
+    fields=("from_email", "to", "subject", "body", "html_body"),
+    exporter=export_outbox,
+    eraser=erase_outbox,
+)
