@@ -1,8 +1,12 @@
 """Shared fixtures: people and accounts made through the real actions."""
 
+from contextlib import contextmanager
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from huey.contrib import djhuey
+from huey.contrib.djhuey import HUEY
 
 from rostrum.accounts.actions import do_accept_invitation, do_create_account, do_invite_member
 from rostrum.accounts.models import User
@@ -18,8 +22,28 @@ def _isolated_state(settings, tmp_path):
     settings.OUTBOX_DIR = tmp_path / "outbox"
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    HUEY.flush()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run what the task queue holds, as the worker would: ``run_tasks()`` returns how many ran.
+
+    The worker closes its database connection around each task; here the test owns that connection
+    (and its transaction), so that one step is skipped.
+    """
+    monkeypatch.setattr(djhuey, "close_old_connections", lambda: None)
+
+    def _run() -> int:
+        count = 0
+        while (task := HUEY.dequeue()) is not None:
+            HUEY.execute(task)
+            count += 1
+        return count
+
+    return _run
 
 
 def make_user(email: str, *, first_name: str = "Test", last_name: str = "Person", **fields) -> User:
@@ -48,6 +72,19 @@ def owner(db):
 @pytest.fixture
 def other_owner(db):
     return make_owner("owner@globex.example", "Globex")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks, run_tasks):
+    """``with committed(): ...`` commits (runs on-commit callbacks), then runs the queued tasks."""
+
+    @contextmanager
+    def _committed():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return _committed
 
 
 @pytest.fixture

@@ -208,6 +208,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 RATELIMIT_VIEW = "rostrum.core.views.rate_limited"
+if os.environ.get("ROSTRUM_HTTPS") == "1":
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Behind a proxy, the client's address comes from the header the proxy sets (rate limits and audit use it).
+RATELIMIT_IP_META_KEY = os.environ.get("ROSTRUM_CLIENT_IP_HEADER") or None
 
 LOGGING = {
     "version": 1,

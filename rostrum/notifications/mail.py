@@ -18,5 +18,8 @@ def build_message(template: str, to: str, context: dict, language: str | None = 
 
 
 def send_on_commit(template: str, to: str, context: dict, language: str | None = None) -> None:
-    message = build_message(template, to, context, language)
-    transaction.on_commit(message.send)
+    """Queue the e-mail for delivery once the transaction commits (nothing is sent for a rollback)."""
+    from rostrum.notifications.tasks import deliver_templated_email
+
+    build_message(template, to, context, language)  # fail now, in the request, if the template is broken
+    transaction.on_commit(lambda: deliver_templated_email(template, to, context, language))

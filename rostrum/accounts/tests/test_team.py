@@ -18,9 +18,11 @@ def accept_path(message) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_owner_invites_a_new_person_who_creates_a_login_from_the_invitation(client_for, owner, client):
+def test_owner_invites_a_new_person_who_creates_a_login_from_the_invitation(client_for, owner, client, run_tasks):
     response = client_for(owner.user).post("/account/team/", {"email": "Host@Acme.example", "role": "host"})
     assert response.status_code == 302
+    assert not mail.outbox  # queued, not sent inside the request
+    assert run_tasks() == 1
     invitation = TeamInvitation.objects.get()
     assert invitation.email == "host@acme.example"
     assert len(mail.outbox) == 1
@@ -43,10 +45,8 @@ def test_owner_invites_a_new_person_who_creates_a_login_from_the_invitation(clie
 
 
 @pytest.mark.django_db
-def test_existing_user_accepts_after_logging_in_and_can_switch_accounts(
-    client_for, owner, other_owner, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_existing_user_accepts_after_logging_in_and_can_switch_accounts(client_for, owner, other_owner, committed):
+    with committed():
         client_for(owner.user).post("/account/team/", {"email": other_owner.user.email, "role": "analyst"})
     path = accept_path(mail.outbox[0])
     other = client_for(other_owner.user)
@@ -61,8 +61,8 @@ def test_existing_user_accepts_after_logging_in_and_can_switch_accounts(
 
 
 @pytest.mark.django_db
-def test_invitation_for_someone_else_is_refused(client_for, owner, other_owner, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_invitation_for_someone_else_is_refused(client_for, owner, other_owner, committed):
+    with committed():
         client_for(owner.user).post("/account/team/", {"email": "someone@acme.example", "role": "host"})
     response = client_for(other_owner.user).post(accept_path(mail.outbox[0]))
     assert response.status_code == 403
@@ -136,9 +136,9 @@ def test_host_cannot_manage_the_team(client_for, owner):
 
 
 @pytest.mark.django_db
-def test_withdrawn_invitation_no_longer_works(client_for, owner, client, django_capture_on_commit_callbacks):
+def test_withdrawn_invitation_no_longer_works(client_for, owner, client, committed):
     c = client_for(owner.user)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         c.post("/account/team/", {"email": "late@acme.example", "role": "host"})
     invitation = TeamInvitation.objects.get()
     assert c.post(f"/account/team/invitations/{invitation.pk}/revoke/").status_code == 302
@@ -146,9 +146,9 @@ def test_withdrawn_invitation_no_longer_works(client_for, owner, client, django_
 
 
 @pytest.mark.django_db
-def test_invited_email_already_registered_must_log_in(client, owner, django_capture_on_commit_callbacks):
+def test_invited_email_already_registered_must_log_in(client, owner, committed):
     known = make_user("known@acme.example")
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         do_invite_member(owner.account, "known@acme.example", Role.HOST, invited_by=owner.user)
     path = accept_path(mail.outbox[0])
     response = client.post(path, {"first_name": "Im", "last_name": "Poster", "password": PASSWORD, "is_adult": "on"})

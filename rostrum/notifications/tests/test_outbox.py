@@ -94,3 +94,24 @@ def test_sign_up_confirmation_travels_over_real_smtp(client, settings):
     envelope = collector.messages[0]
     assert envelope.rcpt_tos == ["smtp@acme.example"]
     assert b"/accounts/confirm-email/" in envelope.content
+
+
+@pytest.mark.django_db
+def test_failed_delivery_is_scheduled_again(settings, run_tasks):
+    """A mail server that refuses the connection delays the e-mail; the task comes back later."""
+    from huey.contrib.djhuey import HUEY
+
+    from rostrum.notifications.tasks import DELIVERY_RETRIES, deliver_templated_email
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+    context = {"account_name": "Acme", "inviter": "O", "role": "Host", "accept_path": "/i/", "valid_days": 14}
+    deliver_templated_email("team_invitation", "late@acme.example", context)
+    assert run_tasks() == 1
+    scheduled = HUEY.scheduled()
+    assert len(scheduled) == 1
+    assert scheduled[0].retries == DELIVERY_RETRIES - 1
+    assert scheduled[0].args[1] == "late@acme.example"
