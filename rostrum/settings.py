@@ -30,7 +30,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("ROSTRUM_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("ROSTRUM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+ALLOWED_HOSTS = os.environ.get("ROSTRUM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ROSTRUM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("ROSTRUM_SITE_URL", "http://localhost:8000")
 
@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "huey.contrib.djhuey",
-    "django_htmx",
     "django_countries",
     "allauth",
     "allauth.account",
@@ -70,7 +69,6 @@ MIDDLEWARE = [
     "rostrum.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rostrum.accounts.middleware.CurrentAccountMiddleware",
 ]
@@ -170,6 +168,11 @@ MFA_TOTP_ISSUER = "Rostrum"
 EMAIL_BACKEND = os.environ.get("ROSTRUM_EMAIL_BACKEND", "rostrum.notifications.backends.OutboxEmailBackend")
 EMAIL_HOST = os.environ.get("ROSTRUM_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ROSTRUM_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ROSTRUM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ROSTRUM_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ROSTRUM_EMAIL_TLS") == "starttls"
+EMAIL_USE_SSL = os.environ.get("ROSTRUM_EMAIL_TLS") == "ssl"
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("ROSTRUM_FROM_EMAIL", "Rostrum <no-reply@localhost>")
 OUTBOX_DIR = VAR_DIR / "outbox"
 
@@ -186,12 +189,15 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+FORMAT_MODULE_PATH = ["rostrum.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from here once collectstatic has run
+STATICFILES_DIRS = [BASE_DIR / "rostrum" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -214,8 +220,8 @@ if os.environ.get("ROSTRUM_HTTPS") == "1":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-# Behind a proxy, the client's address comes from the header the proxy sets (rate limits and audit use it).
-RATELIMIT_IP_META_KEY = os.environ.get("ROSTRUM_CLIENT_IP_HEADER") or None
+# Behind a proxy, uvicorn's --proxy-headers (on by default for 127.0.0.1) puts the client's address in
+# REMOTE_ADDR, which rate limits and audit entries read: no header is trusted here.
 
 LOGGING = {
     "version": 1,

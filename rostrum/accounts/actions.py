@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rostrum.accounts.access import require_permission
 from rostrum.accounts.constants import INVITABLE_ROLES, INVITATION_VALID_DAYS, Role
 from rostrum.accounts.errors import AccountsError
+from rostrum.accounts.locks import lock_account
 from rostrum.accounts.models import Account, FreeAccountClaim, Membership, TeamInvitation, User
 from rostrum.billing import entitlements
 from rostrum.billing.plans import DEFAULT_PLAN
@@ -75,7 +76,7 @@ def seats_in_use(account: Account) -> int:
 
 def check_invite_member(membership: Membership, email: str, role: str, request=None) -> TeamInvitation:
     require_permission(membership, "manage_team")
-    account = membership.account
+    account = lock_account(membership.account)
     email = email.strip().lower()
     if role not in INVITABLE_ROLES:
         raise AccountsError("invalid_role", _("Choose one of the roles offered."))
@@ -122,7 +123,10 @@ def do_invite_member(account: Account, email: str, role: str, *, invited_by: Use
             "accept_path": reverse("accept_invitation", args=[token]),
             "valid_days": INVITATION_VALID_DAYS,
         },
-        language=invited_by.language or None,
+        # The invitee's own language if they have a login already; else the inviter's, a fair guess.
+        language=User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+        or invited_by.language
+        or None,
     )
     return invitation
 
@@ -155,6 +159,8 @@ def do_accept_invitation(invitation: TeamInvitation, user: User, request=None) -
 
 def check_revoke_invitation(membership: Membership, invitation: TeamInvitation, request=None) -> None:
     require_permission(membership, "manage_team")
+    if not invitation.is_pending:
+        raise AccountsError("invitation_used", _("This invitation is no longer valid."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(

@@ -4,6 +4,12 @@ from django.utils.translation import gettext as _
 
 
 class RostrumAccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails (confirmation, password reset) go through the queue like all others."""
+        from rostrum.notifications.mail import queue_on_commit
+
+        queue_on_commit(self.render_mail(template_prefix, email, context))
+
     def clean_email(self, email: str) -> str:
         from rostrum.accounts.actions import has_claimed_free_account
         from rostrum.accounts.models import User

@@ -108,9 +108,26 @@ def remove_member(request, member_id: int):
 @account_permission_required("manage_team")
 def revoke_invitation(request, invitation_id: int):
     invitation = access_invitation_by_id(request.membership, invitation_id)
-    actions.check_revoke_invitation(request.membership, invitation, request=request)
-    messages.success(request, _("Invitation withdrawn."))
+    try:
+        actions.check_revoke_invitation(request.membership, invitation, request=request)
+    except AccountsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Invitation withdrawn."))
     return redirect("team")
+
+
+def create_invited_user(request, invitation, form) -> User:
+    user = User.objects.create_user(
+        invitation.email,
+        form.cleaned_data["password"],
+        first_name=form.cleaned_data["first_name"],
+        last_name=form.cleaned_data["last_name"],
+        language=getattr(request, "LANGUAGE_CODE", ""),
+    )
+    # The invitation reached this mailbox, which proves the address.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
 
 
 def accept_invitation(request, token: str):
@@ -126,22 +143,15 @@ def accept_invitation(request, token: str):
         return redirect(f"/accounts/login/?next={request.path}")
     form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
-        if user is None:
-            user = User.objects.create_user(
-                invitation.email,
-                form.cleaned_data["password"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                language=getattr(request, "LANGUAGE_CODE", ""),
-            )
-            # The invitation reached this mailbox, which proves the address.
-            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         try:
-            membership = actions.do_accept_invitation(invitation, user, request=request)
+            with transaction.atomic():  # a new login exists only if the invitation is accepted
+                if user is None:
+                    user = create_invited_user(request, invitation, form)
+                membership = actions.do_accept_invitation(invitation, user, request=request)
         except AccountsError as error:
-            messages.error(request, error.message)
-            return redirect("dashboard")
+            return render(request, "accounts/invitation_invalid.html", {"message": error.message}, status=409)
+        if not request.user.is_authenticated:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SESSION_KEY] = membership.account_id
         messages.success(request, _("Welcome to %(account)s.") % {"account": invitation.account.name})
         return redirect("dashboard")

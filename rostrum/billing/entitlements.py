@@ -3,16 +3,6 @@
 from rostrum.billing.plans import DEFAULT_PLAN, PLANS, Plan
 
 
-class LimitReached(Exception):
-    """An action would go past the account's plan. ``message`` is shown to the user."""
-
-    def __init__(self, limit: str, allowed: int, message: str):
-        super().__init__(message)
-        self.limit = limit
-        self.allowed = allowed
-        self.message = message
-
-
 def plan_for(account) -> Plan:
     return PLANS.get(account.plan_code, DEFAULT_PLAN)
 

@@ -32,5 +32,9 @@ def random_access_code(length: int = 10) -> str:
 
 
 def token_digest(token: str) -> str:
-    """What we store of a secret token: its SHA-256, so a database leak gives no usable tokens."""
+    """What we store of a secret only its holder presents (invitation links): its SHA-256.
+
+    Room passwords and access tokens are different: organisers hand them out and download them
+    again, so they are kept as issued (docs/adr/0007-room-secrets-are-retrievable.md).
+    """
     return hashlib.sha256(token.encode()).hexdigest()

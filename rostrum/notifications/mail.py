@@ -1,7 +1,7 @@
-"""Sending templated e-mail in the recipient's language, after the transaction commits."""
+"""Rendering e-mail in the recipient's language and queueing it after the transaction commits."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -17,9 +17,25 @@ def build_message(template: str, to: str, context: dict, language: str | None = 
     return EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
 
 
-def send_on_commit(template: str, to: str, context: dict, language: str | None = None) -> None:
-    """Queue the e-mail for delivery once the transaction commits (nothing is sent for a rollback)."""
-    from rostrum.notifications.tasks import deliver_templated_email
+def build_payload(message: EmailMessage) -> dict:
+    """What the delivery task needs of a rendered message: plain, serialisable data."""
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "alternatives": [list(alternative) for alternative in getattr(message, "alternatives", [])],
+        "content_subtype": message.content_subtype,
+    }
 
-    build_message(template, to, context, language)  # fail now, in the request, if the template is broken
-    transaction.on_commit(lambda: deliver_templated_email(template, to, context, language))
+
+def queue_on_commit(message: EmailMessage) -> None:
+    """Deliver through the task queue once the transaction commits; a rollback sends nothing."""
+    from rostrum.notifications.tasks import deliver_email
+
+    payload = build_payload(message)
+    transaction.on_commit(lambda: deliver_email(payload))
+
+
+def send_on_commit(template: str, to: str, context: dict, language: str | None = None) -> None:
+    queue_on_commit(build_message(template, to, context, language))

@@ -9,6 +9,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from rostrum.accounts.access import require_permission
+from rostrum.accounts.locks import lock_account
 from rostrum.billing import entitlements
 from rostrum.core import audit
 from rostrum.core.ids import random_access_code, random_room_number
@@ -35,7 +36,7 @@ def _check_access_feature(account, access_type: str) -> None:
 def check_create_room(membership, form, request=None) -> Room:
     """``form`` is a bound, valid RoomForm without an instance."""
     require_permission(membership, "manage_rooms")
-    account = membership.account
+    account = lock_account(membership.account)
     allowed = entitlements.limit(account, "rooms")
     if Room.objects.filter(account=account).count() >= allowed:
         raise RoomsError("room_limit", _("Your plan allows %(count)d rooms.") % {"count": allowed})
@@ -98,6 +99,7 @@ def check_delete_room(membership, room: Room, request=None) -> None:
 
 def check_generate_access_tokens(membership, room: Room, count: int, request=None) -> list[AccessToken]:
     require_permission(membership, "manage_rooms")
+    lock_account(room.account)  # batch numbers are counted per room
     allowed = entitlements.limit(room.account, "access_tokens_per_batch")
     if not 1 <= count <= allowed:
         raise RoomsError("token_count", _("Generate between 1 and %(count)d tokens at a time.") % {"count": allowed})

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
 from rostrum.accounts.access import has_permission
+from rostrum.accounts.constants import PERMISSIONS
 from rostrum.accounts.decorators import account_permission_required
 from rostrum.accounts.models import Account
 from rostrum.core.views import rate_limited
@@ -100,9 +101,9 @@ def room_generate_tokens(request, room_id: int):
     return redirect("room_detail", room_id=room.pk)
 
 
-@account_permission_required("view_rooms")
+@account_permission_required("manage_rooms")
 def room_tokens_csv(request, room_id: int):
-    room = access_room_by_id(request.membership, room_id)
+    room = access_room_by_id(request.membership, room_id, "manage_rooms")
     response = HttpResponse(actions.build_access_tokens_csv(room), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="room-{room.number}-tokens.csv"'
     return response
@@ -179,8 +180,9 @@ def room_lobby(request, account_slug: str, room_slug: str):
     display_name = request.session.get(JOIN_SESSION_KEY, {}).get(str(room.pk))
     if display_name is None:
         return redirect("room_enter", account_slug=account_slug, room_slug=room_slug)
-    organisers = room.account.memberships.filter(role__in=["owner", "admin", "host"]).select_related("user")
-    host = room.created_by or (organisers.first().user if organisers.exists() else None)
+    organisers = room.account.memberships.filter(role__in=PERMISSIONS["manage_rooms"]).select_related("user")
+    first_organiser = organisers.first()
+    host = room.created_by or (first_organiser.user if first_organiser else None)
     context = {
         "room": room,
         "display_name": display_name,

@@ -32,9 +32,10 @@ def confirmation_link(message) -> str:
 
 
 @pytest.mark.django_db
-def test_sign_up_creates_account_and_owner_after_email_confirmation(client, settings):
+def test_sign_up_creates_account_and_owner_after_email_confirmation(client, settings, committed):
     settings.PASSWORD_HASHERS = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
-    response = client.post("/accounts/signup/", SIGNUP)
+    with committed():
+        response = client.post("/accounts/signup/", SIGNUP)
     assert response.status_code == 302
     user = User.objects.get(email="ada@lovelace.example")
     assert user.password.startswith("argon2$")
@@ -69,8 +70,9 @@ def test_sign_up_creates_account_and_owner_after_email_confirmation(client, sett
         ({"password2": "something else entirely"}, "password2"),
     ],
 )
-def test_sign_up_with_bad_input_explains_and_saves_nothing(client, change, field):
-    response = client.post("/accounts/signup/", {**SIGNUP, **change})
+def test_sign_up_with_bad_input_explains_and_saves_nothing(client, change, field, committed):
+    with committed():
+        response = client.post("/accounts/signup/", {**SIGNUP, **change})
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not User.objects.exists()
@@ -123,8 +125,9 @@ def test_failed_logins_are_rate_limited(client, owner):
 
 
 @pytest.mark.django_db
-def test_forgotten_password_is_reset_through_the_emailed_link(client, owner):
-    client.post("/accounts/password/reset/", {"email": owner.user.email})
+def test_forgotten_password_is_reset_through_the_emailed_link(client, owner, committed):
+    with committed():
+        client.post("/accounts/password/reset/", {"email": owner.user.email})
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)

@@ -61,7 +61,7 @@ class Collector:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sign_up_confirmation_travels_over_real_smtp(client, settings):
+def test_sign_up_confirmation_travels_over_real_smtp(client, settings, run_tasks):
     """With an SMTP backend configured, the confirmation reaches a real SMTP server."""
     collector = Collector()
     with socket.socket() as probe:  # a free port for the SMTP server
@@ -88,6 +88,7 @@ def test_sign_up_confirmation_travels_over_real_smtp(client, settings):
             },
         )
         assert response.status_code == 302
+        assert run_tasks() == 1
     finally:
         controller.stop()
     assert len(collector.messages) == 1
@@ -101,7 +102,8 @@ def test_failed_delivery_is_scheduled_again(settings, run_tasks):
     """A mail server that refuses the connection delays the e-mail; the task comes back later."""
     from huey.contrib.djhuey import HUEY
 
-    from rostrum.notifications.tasks import DELIVERY_RETRIES, deliver_templated_email
+    from rostrum.notifications.mail import build_message, build_payload
+    from rostrum.notifications.tasks import DELIVERY_RETRIES, deliver_email
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -109,9 +111,9 @@ def test_failed_delivery_is_scheduled_again(settings, run_tasks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
     context = {"account_name": "Acme", "inviter": "O", "role": "Host", "accept_path": "/i/", "valid_days": 14}
-    deliver_templated_email("team_invitation", "late@acme.example", context)
+    deliver_email(build_payload(build_message("team_invitation", "late@acme.example", context)))
     assert run_tasks() == 1
     scheduled = HUEY.scheduled()
     assert len(scheduled) == 1
     assert scheduled[0].retries == DELIVERY_RETRIES - 1
-    assert scheduled[0].args[1] == "late@acme.example"
+    assert scheduled[0].args[0]["to"] == ["late@acme.example"]

@@ -1,11 +1,11 @@
 // Counts down to a lobby's start time, once a second; announces nothing (role=timer, aria-live=off)
-// so screen readers are not flooded; the exact start time stays in the <time> element.
+// so screen readers are not flooded; the exact start time is in the <time> element beside it.
 const element = document.querySelector("[data-countdown]");
 if (element) {
   const start = new Date(element.dataset.countdown).getTime();
   const out = document.createElement("span");
   out.className = "countdown-value";
-  element.prepend(out, document.createElement("br"));
+  element.append(out);
   const pad = (n) => String(n).padStart(2, "0");
   const tick = () => {
     const left = Math.max(0, Math.round((start - Date.now()) / 1000));
