@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from rostrum.rooms.forms import RoomForm
@@ -23,4 +24,5 @@ def make_room(membership, **overrides):
     }
     form = RoomForm(data, account=membership.account)
     assert form.is_valid(), form.errors
-    return check_create_room(membership, form)
+    with transaction.atomic():
+        return check_create_room(membership, form)
