@@ -76,7 +76,12 @@ def create_webinar(page: Page, base_url: str, starts_local: datetime) -> str:
     page.get_by_label(label("Starts at")).fill(starts_local.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label(label("Duration (minutes)")).fill("60")
     page.get_by_label(label("Time zone")).select_option("Europe/Warsaw")
+    # Only the fields that apply are shown: the password only for password access.
+    expect(page.get_by_label(label("Room password"))).to_be_hidden()
+    page.get_by_role("radio", name="Password").check()
+    expect(page.get_by_label(label("Room password"))).to_be_visible()
     page.get_by_role("radio", name="Open to anyone with the link or number").check()
+    expect(page.get_by_label(label("Room password"))).to_be_hidden()
     page.get_by_label(label("Lobby")).check()
     page.get_by_label(label("Lobby text")).fill("Coffee is on us")
     page.get_by_role("button", name="Create the room").click()
