@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "rostrum.privacy",
     "rostrum.notifications",
     "rostrum.rooms",
+    "rostrum.engagement",
+    "rostrum.live",
 ]
 
 MIDDLEWARE = [

@@ -21,14 +21,18 @@ class PersonalDataRegistration:
     fields: tuple[str, ...]
     exporter: Exporter
     eraser: Eraser
+    erase_order: int = 0
 
 
 _registrations: dict[str, PersonalDataRegistration] = {}
 _without_personal_data: dict[str, str] = {}
 
 
-def register(model: type[models.Model], *, fields: tuple[str, ...], exporter: Exporter, eraser: Eraser) -> None:
-    _registrations[model._meta.label] = PersonalDataRegistration(model, fields, exporter, eraser)
+def register(
+    model: type[models.Model], *, fields: tuple[str, ...], exporter: Exporter, eraser: Eraser, erase_order: int = 0
+) -> None:
+    """``erase_order``: higher runs later; rows that link other rows to the person go after those."""
+    _registrations[model._meta.label] = PersonalDataRegistration(model, fields, exporter, eraser, erase_order)
 
 
 def declare_no_personal_data(model: type[models.Model], reason: str) -> None:
@@ -49,10 +53,8 @@ def export_user_data(user) -> dict[str, list[dict]]:
 
 
 def erase_user_data(user) -> None:
-    """Run every eraser; the user's own row goes last, so others can still find it."""
+    """Run every eraser by ``erase_order``; the user's own row goes last, so others can still find it."""
     user_label = user._meta.label
-    for label, registration in _registrations.items():
-        if label != user_label:
-            registration.eraser(user)
-    if user_label in _registrations:
-        _registrations[user_label].eraser(user)
+    ordered = sorted(_registrations.items(), key=lambda item: (item[0] == user_label, item[1].erase_order))
+    for _label, registration in ordered:
+        registration.eraser(user)

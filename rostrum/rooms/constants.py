@@ -18,4 +18,11 @@ ACCESS_FEATURES = {AccessType.PASSWORD: "password_access", AccessType.TOKEN: "to
 
 MAX_DURATION_MINUTES = 24 * 60
 JOIN_SESSION_KEY = "rostrum_admitted_rooms"
+PARTICIPANT_KEY_SESSION_KEY = "rostrum_participant_key"
 JOIN_RATE = "10/m"
+
+
+class ParticipantRole(models.TextChoices):
+    HOST = "host", _("Host")
+    PRESENTER = "presenter", _("Presenter")
+    ATTENDEE = "attendee", _("Attendee")

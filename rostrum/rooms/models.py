@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rostrum.accounts.constants import validate_timezone
 from rostrum.core.ids import format_room_number
-from rostrum.rooms.constants import AccessType, RoomType
+from rostrum.rooms.constants import AccessType, ParticipantRole, RoomType
 
 
 class Room(models.Model):
@@ -66,3 +66,68 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class Session(models.Model):
+    """One run of a room, from the host's start to its end. Live events are numbered per session."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="sessions")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    admits_automatically = models.BooleanField(default=True)
+    chat_locked = models.BooleanField(default=False)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.room} {self.started_at or self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+
+class Participant(models.Model):
+    """A person in one session: their name, role and standing. Identified by a key in their browser."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
+    key = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    display_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    role = models.CharField(max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.ATTENDEE)
+    is_admitted = models.BooleanField(default=False)
+    is_expelled = models.BooleanField(default=False)
+    is_chat_muted = models.BooleanField(default=False)
+    hand_raised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "key"], name="participant_unique_key")]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.role})"
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role in (ParticipantRole.HOST, ParticipantRole.PRESENTER)
+
+
+class Attendance(models.Model):
+    """One connection of a participant: when it opened and closed, from which browser."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="attendances")
+    joined_at = models.DateTimeField(auto_now_add=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.joined_at:%H:%M}"

@@ -11,10 +11,18 @@ from rostrum.accounts.access import has_permission
 from rostrum.accounts.constants import PERMISSIONS
 from rostrum.accounts.decorators import account_permission_required
 from rostrum.accounts.models import Account
+from rostrum.core.ids import random_token
 from rostrum.core.views import rate_limited
-from rostrum.rooms import actions
+from rostrum.live.tokens import make_join_token
+from rostrum.rooms import actions, session_actions
 from rostrum.rooms.access import access_room_by_id, find_room_by_number, find_room_by_slugs, rooms_of
-from rostrum.rooms.constants import JOIN_RATE, JOIN_SESSION_KEY, AccessType
+from rostrum.rooms.constants import (
+    JOIN_RATE,
+    JOIN_SESSION_KEY,
+    PARTICIPANT_KEY_SESSION_KEY,
+    AccessType,
+    ParticipantRole,
+)
 from rostrum.rooms.errors import RoomsError
 from rostrum.rooms.forms import EnterRoomForm, GenerateTokensForm, JoinByNumberForm, RoomForm
 from rostrum.rooms.models import Room
@@ -175,11 +183,31 @@ def room_enter(request, account_slug: str, room_slug: str):
     return render(request, "rooms/room_enter.html", context, status=400 if form.errors else 200)
 
 
+def participant_key(request) -> str:
+    """This browser's key: the same participant when the page reloads or the socket reconnects."""
+    key = request.session.get(PARTICIPANT_KEY_SESSION_KEY)
+    if key is None:
+        key = request.session[PARTICIPANT_KEY_SESSION_KEY] = random_token(24)
+    return key
+
+
 def room_lobby(request, account_slug: str, room_slug: str):
+    """The room's page: the lobby before the start, then the live room (the browser client)."""
     room = find_room_by_slugs(account_slug, room_slug)
     display_name = request.session.get(JOIN_SESSION_KEY, {}).get(str(room.pk))
     if display_name is None:
         return redirect("room_enter", account_slug=account_slug, room_slug=room_slug)
+    is_organiser = _is_organiser(request, room)
+    participant = session_actions.do_join(
+        room,
+        key=participant_key(request),
+        display_name=display_name,
+        role=ParticipantRole.HOST if is_organiser else ParticipantRole.ATTENDEE,
+        user=request.user if request.user.is_authenticated else None,
+        email=request.user.email if request.user.is_authenticated else "",
+    )
+    if participant.is_expelled:
+        return render(request, "rooms/expelled.html", {"room": room}, status=403)
     organisers = room.account.memberships.filter(role__in=PERMISSIONS["manage_rooms"]).select_related("user")
     first_organiser = organisers.first()
     host = room.created_by or (first_organiser.user if first_organiser else None)
@@ -187,8 +215,10 @@ def room_lobby(request, account_slug: str, room_slug: str):
         "room": room,
         "display_name": display_name,
         "host_name": host.get_full_name() if host else room.account.name,
-        "is_organiser": _is_organiser(request, room),
+        "is_organiser": is_organiser,
         "has_started": room.is_permanent or (room.starts_at is not None and room.starts_at <= timezone.now()),
+        "participant": participant,
+        "join_token": make_join_token(participant.pk),
     }
     return render(request, "rooms/lobby.html", context)
 

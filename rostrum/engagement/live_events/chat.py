@@ -1,0 +1,46 @@
+from rostrum.engagement.actions.chat import can_see, message_data
+from rostrum.engagement.constants import RECENT_CHAT_IN_SNAPSHOT
+from rostrum.engagement.models import ChatMessage
+from rostrum.live.registry import reduces, snapshot_part
+
+
+@snapshot_part
+def chat_part(context) -> dict:
+    viewer = context.viewer
+    if not viewer.is_admitted:
+        return {"chat": []}
+    recent = (
+        ChatMessage.objects.filter(session=context.session, deleted_at=None)
+        .select_related("author")
+        .order_by("-id")[: RECENT_CHAT_IN_SNAPSHOT * 2]
+    )
+    visible = [message_data(m) for m in reversed(recent) if can_see(m, viewer)]
+    return {"chat": visible[-RECENT_CHAT_IN_SNAPSHOT:]}
+
+
+@reduces("chat.posted")
+def chat_posted(snapshot, data, viewer):
+    snapshot["chat"].append(data)
+    del snapshot["chat"][:-RECENT_CHAT_IN_SNAPSHOT]
+
+
+@reduces("chat.deleted")
+def chat_deleted(snapshot, data, viewer):
+    snapshot["chat"] = [m for m in snapshot["chat"] if m["id"] != data["id"]]
+
+
+@reduces("chat.locked")
+def chat_locked(snapshot, data, viewer):
+    snapshot["session"]["chat_locked"] = data["locked"]
+
+
+@reduces("participant.chat_muted")
+def chat_muted(snapshot, data, viewer):
+    if snapshot["me"]["id"] == data["id"]:
+        snapshot["me"]["is_chat_muted"] = data["muted"]
+
+
+@reduces("participant.expelled")
+def expelled(snapshot, data, viewer):
+    if "lobby" in snapshot:
+        snapshot["lobby"] = [p for p in snapshot["lobby"] if p["id"] != data["id"]]

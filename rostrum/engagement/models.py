@@ -1,0 +1,125 @@
+"""What happens inside a session: chat, questions, polls, calls to action.
+
+Hands are a field of the participant (``rooms.Participant.hand_raised_at``).
+"""
+
+from django.db import models
+
+from rostrum.engagement.constants import PollKind, PollState, QuestionState
+
+
+class ChatMessage(models.Model):
+    """Public when it has no recipient and is not for the organisers; private otherwise."""
+
+    session = models.ForeignKey("rooms.Session", on_delete=models.CASCADE, related_name="chat_messages")
+    author = models.ForeignKey("rooms.Participant", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        "rooms.Participant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    to_organisers = models.BooleanField(default=False)
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def is_private(self) -> bool:
+        return self.to_organisers or self.recipient_id is not None
+
+
+class Question(models.Model):
+    session = models.ForeignKey("rooms.Session", on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey("rooms.Participant", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=1000)
+    state = models.CharField(max_length=20, choices=QuestionState.choices, default=QuestionState.OPEN)
+    answer = models.TextField(max_length=2000, blank=True)
+    answered_privately = models.BooleanField(default=False)
+    answered_by = models.ForeignKey(
+        "rooms.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Poll(models.Model):
+    session = models.ForeignKey("rooms.Session", on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=PollKind.choices, default=PollKind.SINGLE)
+    state = models.CharField(max_length=20, choices=PollState.choices, default=PollState.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PollBallot(models.Model):
+    """One participant's answer to one poll: the unique constraint is the one-vote rule."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    participant = models.ForeignKey("rooms.Participant", on_delete=models.CASCADE, related_name="+")
+    choices = models.ManyToManyField(PollOption, blank=True, related_name="ballots")
+    text = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "participant"], name="one_ballot_per_participant")]
+
+    def __str__(self) -> str:
+        return f"ballot {self.pk}"
+
+
+class CallToAction(models.Model):
+    session = models.ForeignKey("rooms.Session", on_delete=models.CASCADE, related_name="calls_to_action")
+    text = models.CharField(max_length=120)
+    url = models.URLField(max_length=500)
+    shown_at = models.DateTimeField(auto_now_add=True)
+    hides_at = models.DateTimeField()
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CallToActionClick(models.Model):
+    call_to_action = models.ForeignKey(CallToAction, on_delete=models.CASCADE, related_name="clicks")
+    participant = models.ForeignKey("rooms.Participant", on_delete=models.CASCADE, related_name="+")
+    clicked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call_to_action", "participant"], name="one_click_per_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"click {self.pk}"

@@ -1,0 +1,69 @@
+from rostrum.engagement.models import (
+    CallToAction,
+    CallToActionClick,
+    ChatMessage,
+    Poll,
+    PollBallot,
+    PollOption,
+    Question,
+)
+from rostrum.privacy.registry import declare_no_personal_data, register
+
+
+def _participants(user):
+    from rostrum.rooms.models import Participant
+
+    return Participant.objects.filter(user=user)
+
+
+def export_chat(user) -> list[dict]:
+    return [
+        {"text": m.text, "at": m.created_at.isoformat(), "private": m.is_private}
+        for m in ChatMessage.objects.filter(author__in=_participants(user))
+    ]
+
+
+def erase_chat(user) -> None:
+    ChatMessage.objects.filter(author__in=_participants(user)).delete()
+
+
+def export_questions(user) -> list[dict]:
+    return [
+        {"text": q.text, "answer": q.answer, "at": q.created_at.isoformat()}
+        for q in Question.objects.filter(author__in=_participants(user))
+    ]
+
+
+def erase_questions(user) -> None:
+    Question.objects.filter(author__in=_participants(user)).delete()
+
+
+def export_ballots(user) -> list[dict]:
+    return [
+        {"poll": b.poll.question, "choices": [c.text for c in b.choices.all()], "text": b.text}
+        for b in PollBallot.objects.filter(participant__in=_participants(user)).select_related("poll")
+    ]
+
+
+def erase_ballots(user) -> None:
+    PollBallot.objects.filter(participant__in=_participants(user)).delete()
+
+
+def export_clicks(user) -> list[dict]:
+    return [
+        {"call_to_action": c.call_to_action.text, "at": c.clicked_at.isoformat()}
+        for c in CallToActionClick.objects.filter(participant__in=_participants(user)).select_related("call_to_action")
+    ]
+
+
+def erase_clicks(user) -> None:
+    CallToActionClick.objects.filter(participant__in=_participants(user)).delete()
+
+
+register(ChatMessage, fields=("author", "recipient", "text"), exporter=export_chat, eraser=erase_chat)
+register(Question, fields=("author", "text", "answered_by"), exporter=export_questions, eraser=erase_questions)
+register(PollBallot, fields=("participant", "text"), exporter=export_ballots, eraser=erase_ballots)
+register(CallToActionClick, fields=("participant",), exporter=export_clicks, eraser=erase_clicks)
+declare_no_personal_data(Poll, "a poll's question, written by the organiser")
+declare_no_personal_data(PollOption, "a poll's answer options, written by the organiser")
+declare_no_personal_data(CallToAction, "the organiser's button text and link")

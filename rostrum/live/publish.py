@@ -1,0 +1,39 @@
+"""The one way to send a live event: number it, then publish it once the transaction commits."""
+
+import json
+
+from django.db import transaction
+from django.db.models import F
+
+from rostrum.live.audiences import Audience
+from rostrum.live.broker import channel_name, get_broker
+
+
+def encode(message: dict) -> str:
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def publish_on_commit(session, event_type: str, data: dict, audience: Audience, control: dict | None = None) -> int:
+    """Give the event the session's next sequence number and publish it after commit.
+
+    The caller is inside the transaction that made the change the event describes. ``control``
+    maps participant ids to ``"refresh"`` (send them a new snapshot) or ``"close"`` (disconnect).
+    Returns the sequence number.
+    """
+    from rostrum.rooms.models import Session
+
+    type(session).objects.filter(pk=session.pk).update(last_seq=F("last_seq") + 1)
+    seq = Session.objects.values_list("last_seq", flat=True).get(pk=session.pk)
+    session.last_seq = seq
+    frame = encode({"type": event_type, "seq": seq, "data": data})
+    payload = encode(
+        {
+            "seq": seq,
+            "frame": frame,
+            "audience": audience.to_dict(),
+            "control": {str(k): v for k, v in (control or {}).items()},
+        }
+    )
+    key = channel_name(session.pk)
+    transaction.on_commit(lambda: get_broker().publish(key, payload))
+    return seq
