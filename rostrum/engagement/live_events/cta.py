@@ -1,0 +1,1 @@
+"""Filled in by the topic's work; registered on import."""
