@@ -13,6 +13,7 @@ from rostrum.live.context import viewer_of
 from rostrum.live.errors import LiveError
 from rostrum.live.publish import publish_on_commit
 from rostrum.rooms.constants import ParticipantRole
+from rostrum.rooms.errors import RoomsError
 from rostrum.rooms.models import Attendance, Participant, Room, Session
 
 
@@ -29,13 +30,26 @@ def current_session(room: Room) -> Session:
 
 
 def do_join(room: Room, *, key: str, display_name: str, role: str, user=None, email: str = "") -> Participant:
-    """The participant behind a browser's key in the room's current session, made or updated."""
+    """The participant behind a browser's key in the room's current session, made or updated.
+
+    Raises RoomsError("room_full") when a newcomer would go past the plan's attendees per room.
+    """
     session = current_session(room)
-    participant, created = Participant.objects.get_or_create(
-        session=session,
-        key=key,
-        defaults={"display_name": display_name, "role": role, "user": user, "email": email},
-    )
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)  # the seat count is per session
+        participant = session.participants.filter(key=key).first()
+        created = participant is None
+        if created:
+            allowed = entitlements.limit(room.account, "attendees_per_room")
+            present = session.participants.filter(is_expelled=False, attendances__left_at__isnull=True)
+            present = present.exclude(attendances=None).distinct().count()
+            if role == ParticipantRole.ATTENDEE and present >= allowed:
+                raise RoomsError(
+                    "room_full", _("This room is full: it has room for %(count)d people.") % {"count": allowed}
+                )
+            participant = Participant.objects.create(
+                session=session, key=key, display_name=display_name, role=role, user=user, email=email
+            )
     if participant.is_expelled:
         return participant
     changed = []
@@ -88,7 +102,7 @@ def access_participant_in_session(context, participant_id: int) -> Participant:
 
 
 def check_start_session(context) -> None:
-    require_host(context)
+    require_moderator(context)
     session = Session.objects.select_for_update().get(pk=context.session.pk)
     if session.started_at is not None:
         raise LiveError("already_started", _("The session has started already."))
@@ -107,7 +121,7 @@ def check_start_session(context) -> None:
 
 
 def check_end_session(context) -> None:
-    require_host(context)
+    require_moderator(context)
     session = Session.objects.select_for_update().get(pk=context.session.pk)
     if session.ended_at is not None:
         raise LiveError("already_ended", _("The session has ended already."))

@@ -198,14 +198,17 @@ def room_lobby(request, account_slug: str, room_slug: str):
     if display_name is None:
         return redirect("room_enter", account_slug=account_slug, room_slug=room_slug)
     is_organiser = _is_organiser(request, room)
-    participant = session_actions.do_join(
-        room,
-        key=participant_key(request),
-        display_name=display_name,
-        role=ParticipantRole.HOST if is_organiser else ParticipantRole.ATTENDEE,
-        user=request.user if request.user.is_authenticated else None,
-        email=request.user.email if request.user.is_authenticated else "",
-    )
+    try:
+        participant = session_actions.do_join(
+            room,
+            key=participant_key(request),
+            display_name=display_name,
+            role=ParticipantRole.HOST if is_organiser else ParticipantRole.ATTENDEE,
+            user=request.user if request.user.is_authenticated else None,
+            email=request.user.email if request.user.is_authenticated else "",
+        )
+    except RoomsError as error:
+        return render(request, "rooms/room_full.html", {"room": room, "message": error.message}, status=409)
     if participant.is_expelled:
         return render(request, "rooms/expelled.html", {"room": room}, status=403)
     organisers = room.account.memberships.filter(role__in=PERMISSIONS["manage_rooms"]).select_related("user")

@@ -156,3 +156,27 @@ def test_public_profile_lists_upcoming_public_rooms_only(client, owner):
 def test_public_profile_with_nothing_planned_says_so(client, owner):
     page = client.get(f"/p/{owner.account.slug}/").content.decode()
     assert "No public events are planned" in page
+
+
+@pytest.mark.django_db
+def test_a_full_room_turns_newcomers_away(client, owner, monkeypatch):
+    from django.test import Client
+
+    from rostrum.billing import entitlements
+    from rostrum.rooms.session_actions import do_open_attendance
+
+    real_limit = entitlements.limit
+    monkeypatch.setattr(
+        entitlements, "limit", lambda account, name: 2 if name == "attendees_per_room" else real_limit(account, name)
+    )
+    room = make_room(owner, name="Small room")
+    for name in ("Ann", "Ben"):
+        guest = Client()
+        guest.post("/join/", {"number": room.number, "display_name": name})
+        assert guest.get(lobby_path(room)).status_code == 200
+        participant = room.sessions.get().participants.get(display_name=name)
+        do_open_attendance(participant.pk, "test browser")  # connected: holds a seat
+    client.post("/join/", {"number": room.number, "display_name": "Cid"})
+    response = client.get(lobby_path(room))
+    assert response.status_code == 409
+    assert "This room is full: it has room for 2 people." in response.content.decode()
