@@ -32,3 +32,18 @@ def apply(snapshot: dict, event: dict, viewer) -> dict:
         reducer(result, event["data"], viewer)
     result["seq"] = event["seq"]
     return result
+
+
+def put_by_id(items: list[dict], item: dict) -> None:
+    """Replace the item with the same id, or insert it in id order.
+
+    Two rows made at once may commit, and so be numbered, in an order other than their ids'.
+    """
+    for index, existing in enumerate(items):
+        if existing["id"] == item["id"]:
+            items[index] = item
+            return
+        if existing["id"] > item["id"]:
+            items.insert(index, item)
+            return
+    items.append(item)

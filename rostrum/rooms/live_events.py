@@ -77,3 +77,8 @@ def lobby_admitted(snapshot, data, viewer):
 def role_changed(snapshot, data, viewer):
     if snapshot["me"]["id"] == data["id"]:
         snapshot["me"]["role"] = data["role"]
+    # The person's name cards elsewhere (chat, questions) carry the role too.
+    for key in ("chat", "questions"):
+        for item in snapshot.get(key, []):
+            if item["author"]["id"] == data["id"]:
+                item["author"]["role"] = data["role"]

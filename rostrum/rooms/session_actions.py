@@ -39,6 +39,10 @@ def do_join(room: Room, *, key: str, display_name: str, role: str, user=None, em
         session = Session.objects.select_for_update().get(pk=session.pk)  # the seat count is per session
         participant = session.participants.filter(key=key).first()
         created = participant is None
+        if role == ParticipantRole.PRESENTER and (created or participant.role == ParticipantRole.ATTENDEE):
+            presenters = session.participants.filter(role=ParticipantRole.PRESENTER).count()
+            if presenters >= entitlements.limit(room.account, "simultaneous_presenters"):
+                role = ParticipantRole.ATTENDEE  # the presenters' seats are taken: attend instead
         if created:
             allowed = entitlements.limit(room.account, "attendees_per_room")
             present = session.participants.filter(is_expelled=False, attendances__left_at__isnull=True)
@@ -56,8 +60,8 @@ def do_join(room: Room, *, key: str, display_name: str, role: str, user=None, em
     if participant.display_name != display_name:
         participant.display_name = display_name
         changed.append("display_name")
-    if role == ParticipantRole.HOST and participant.role != ParticipantRole.HOST:
-        participant.role = role
+    if role != ParticipantRole.ATTENDEE and participant.role == ParticipantRole.ATTENDEE:
+        participant.role = role  # came back through the organisers' door or a presenter link
         changed.append("role")
     should_admit = participant.is_organiser or (session.is_live and session.admits_automatically)
     if should_admit and not participant.is_admitted:
@@ -65,7 +69,7 @@ def do_join(room: Room, *, key: str, display_name: str, role: str, user=None, em
         changed.append("is_admitted")
     if changed:
         participant.save(update_fields=changed)
-    if created and not participant.is_admitted and session.is_live:
+    if created and not participant.is_admitted:
         publish_on_commit(session, "lobby.waiting", participant_card(participant), audiences.moderators())
     return participant
 

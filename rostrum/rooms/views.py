@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from rostrum.accounts.models import Account
 from rostrum.core.ids import random_token
 from rostrum.core.views import rate_limited
 from rostrum.live.tokens import make_join_token
-from rostrum.rooms import actions, session_actions
+from rostrum.rooms import actions, presenters, session_actions
 from rostrum.rooms.access import access_room_by_id, find_room_by_number, find_room_by_slugs, rooms_of
 from rostrum.rooms.constants import (
     JOIN_RATE,
@@ -75,6 +76,8 @@ def room_detail(request, room_id: int):
         "tokens_total": tokens.count(),
         "tokens_used": tokens.exclude(used_at=None).count(),
         "room_url": request.build_absolute_uri(room_url(room)),
+        "presenter_url": request.build_absolute_uri(presenters.presenter_path(room)),
+        "room_sessions": room.sessions.annotate(participant_count=Count("participants")).order_by("-created_at"),
     }
     return render(request, "rooms/room_detail.html", context)
 
@@ -191,6 +194,27 @@ def participant_key(request) -> str:
     return key
 
 
+def room_present(request, account_slug: str, room_slug: str, token: str):
+    """A presenter link: the name, then the room as a presenter. A wrong token is not found."""
+    room = find_room_by_slugs(account_slug, room_slug)
+    if not presenters.is_valid_presenter_token(room, token):
+        raise Http404
+    initial = {"display_name": request.user.get_full_name()} if request.user.is_authenticated else {}
+    form = EnterRoomForm(request.POST or None, initial=initial)
+    del form.fields["secret"]
+    if request.method == "POST" and form.is_valid():
+        presenters.remember_presenter(request, room)
+        return _admit(request, room, form.cleaned_data["display_name"])
+    context = {"room": room, "form": form, "as_presenter": True}
+    return render(request, "rooms/room_enter.html", context, status=400 if form.errors else 200)
+
+
+def _role_in(request, room: Room) -> str:
+    if _is_organiser(request, room):
+        return ParticipantRole.HOST
+    return ParticipantRole.PRESENTER if presenters.is_presenter(request, room) else ParticipantRole.ATTENDEE
+
+
 def room_lobby(request, account_slug: str, room_slug: str):
     """The room's page: the lobby before the start, then the live room (the browser client)."""
     room = find_room_by_slugs(account_slug, room_slug)
@@ -203,7 +227,7 @@ def room_lobby(request, account_slug: str, room_slug: str):
             room,
             key=participant_key(request),
             display_name=display_name,
-            role=ParticipantRole.HOST if is_organiser else ParticipantRole.ATTENDEE,
+            role=_role_in(request, room),
             user=request.user if request.user.is_authenticated else None,
             email=request.user.email if request.user.is_authenticated else "",
         )

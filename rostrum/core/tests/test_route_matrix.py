@@ -12,7 +12,7 @@ from rostrum.accounts.constants import Role
 from rostrum.accounts.models import Account, Membership, TeamInvitation
 from rostrum.notifications.models import OutboxMessage
 from rostrum.rooms.actions import check_generate_access_tokens
-from rostrum.rooms.models import AccessToken, Room
+from rostrum.rooms.models import AccessToken, Room, Session
 from rostrum.rooms.tests.factories import make_room
 
 PUBLIC = "public"
@@ -26,6 +26,7 @@ ROUTES = {
     "join": (PUBLIC, None, None),
     "room_enter": (PUBLIC, "room_slugs", None),
     "room_lobby": (PUBLIC, "room_slugs", None),
+    "room_present": (PUBLIC, "presenter_link", None),  # the signed token is the permission
     "public_profile": (PUBLIC, "account_slug", None),
     "accept_invitation": (PUBLIC, "token", None),
     "dashboard": (LOGIN, None, None),
@@ -42,6 +43,8 @@ ROUTES = {
     "room_delete": (LOGIN, "room", "manage_rooms"),
     "room_generate_tokens": (LOGIN, "room", "manage_rooms"),
     "room_tokens_csv": (LOGIN, "room", "manage_rooms"),  # unused tokens are keys: not for analysts
+    "room_session_detail": (LOGIN, "session", "view_rooms"),  # reports: analysts read them
+    "room_session_chat_csv": (LOGIN, "session", "view_rooms"),
     "outbox_list": (STAFF, None, None),
     "outbox_detail": (STAFF, "outbox_message", None),
 }
@@ -85,7 +88,7 @@ def database_state():
 
 @pytest.fixture
 def world(owner, other_owner):
-    """Two accounts, each with a room (token access), a host, an analyst and a pending invitation."""
+    """Two accounts, each with a room (token access) and its session, a host, an analyst and a pending invitation."""
     objects = {}
     for key, membership in (("mine", owner), ("theirs", other_owner)):
         room = make_room(membership, name=f"{key} room", access_type="token", is_public=True)
@@ -100,7 +103,14 @@ def world(owner, other_owner):
             token_digest=f"{key:0>64}",
             expires_at=room.starts_at,
         )
-        objects[key] = {"owner": membership, "room": room, "host": host, "analyst": analyst, "invitation": invitation}
+        objects[key] = {
+            "owner": membership,
+            "room": room,
+            "session": Session.objects.create(room=room),
+            "host": host,
+            "analyst": analyst,
+            "invitation": invitation,
+        }
     objects["outbox_message"] = OutboxMessage.objects.create(from_email="a@b", to="c@d", subject="Hi", body="x")
     return objects
 
@@ -111,6 +121,7 @@ def url_for(name: str, world, whose: str = "mine") -> str:
     args = {
         None: [],
         "room": [target["room"].pk],
+        "session": [target["room"].pk, target["session"].pk],
         "member": [target["host"].pk],
         "invitation": [target["invitation"].pk],
         "room_slugs": [target["room"].account.slug, target["room"].slug],
@@ -134,7 +145,9 @@ def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(client, world,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [n for n, rule in ROUTES.items() if rule[1] in ("room", "member", "invitation")])
+@pytest.mark.parametrize(
+    "name", [n for n, rule in ROUTES.items() if rule[1] in ("room", "session", "member", "invitation")]
+)
 def test_another_accounts_objects_answer_404_and_change_nothing(client_for, world, name):
     intruder = client_for(world["mine"]["owner"].user)
     before = database_state()
@@ -189,3 +202,15 @@ def test_hosts_run_rooms_but_not_the_team(client_for, world):
     assert host.get(reverse("room_edit", args=[room.pk])).status_code == 200
     assert host.get(reverse("team")).status_code == 403
     assert host.get(reverse("account_details")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n, rule in ROUTES.items() if rule[1] == "session"])
+def test_a_session_answers_only_under_its_own_room(client_for, world, name):
+    """Our room's id with another room's session is refused like any unknown pair; analysts read reports."""
+    mine = world["mine"]
+    other_room = make_room(mine["owner"], name="Another of ours")
+    analyst = client_for(mine["analyst"].user)
+    assert analyst.get(url_for(name, world)).status_code == 200
+    assert analyst.get(reverse(name, args=[other_room.pk, mine["session"].pk])).status_code == 404
+    assert analyst.get(reverse(name, args=[mine["room"].pk, world["theirs"]["session"].pk])).status_code == 404

@@ -2,6 +2,7 @@ from rostrum.engagement.actions.chat import can_see, message_data
 from rostrum.engagement.constants import RECENT_CHAT_IN_SNAPSHOT
 from rostrum.engagement.models import ChatMessage
 from rostrum.live.registry import reduces, snapshot_part
+from rostrum.live.snapshot import put_by_id
 
 
 @snapshot_part
@@ -20,7 +21,7 @@ def chat_part(context) -> dict:
 
 @reduces("chat.posted")
 def chat_posted(snapshot, data, viewer):
-    snapshot["chat"].append(data)
+    put_by_id(snapshot["chat"], data)
     del snapshot["chat"][:-RECENT_CHAT_IN_SNAPSHOT]
 
 
@@ -42,5 +43,6 @@ def chat_muted(snapshot, data, viewer):
 
 @reduces("participant.expelled")
 def expelled(snapshot, data, viewer):
-    if "lobby" in snapshot:
-        snapshot["lobby"] = [p for p in snapshot["lobby"] if p["id"] != data["id"]]
+    for key in ("lobby", "hands"):
+        if key in snapshot:
+            snapshot[key] = [p for p in snapshot[key] if p["id"] != data["id"]]

@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from rostrum.engagement.actions import chat
 from rostrum.engagement.constants import CHAT_MAX_LENGTH
@@ -12,11 +12,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 class Post(Frame):
     text: Text
-    to: Literal["organisers"] | Annotated[int, Field(gt=0)] | None = None
+    to: Literal["organisers"] | Annotated[StrictInt, Field(gt=0)] | None = None
 
 
 class MessageRef(Frame):
-    message_id: int
+    message_id: StrictInt
 
 
 class Lock(Frame):
@@ -24,12 +24,12 @@ class Lock(Frame):
 
 
 class Mute(Frame):
-    participant_id: int
+    participant_id: StrictInt
     muted: bool
 
 
 class ParticipantRef(Frame):
-    participant_id: int
+    participant_id: StrictInt
 
 
 @handles("chat.post", Post)

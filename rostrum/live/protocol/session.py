@@ -1,5 +1,7 @@
 from typing import Literal
 
+from pydantic import StrictInt
+
 from rostrum.live.protocol.base import Empty, Frame
 from rostrum.live.registry import handles
 from rostrum.rooms import session_actions
@@ -10,11 +12,11 @@ class SetAdmission(Frame):
 
 
 class Admit(Frame):
-    participant_id: int | None = None  # None: everyone waiting
+    participant_id: StrictInt | None = None  # None: everyone waiting
 
 
 class SetRole(Frame):
-    participant_id: int
+    participant_id: StrictInt
     role: Literal["presenter", "attendee"]
 
 

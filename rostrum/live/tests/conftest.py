@@ -38,6 +38,8 @@ OPEN_CLIENTS: list["LiveClient"] = []
 async def _close_clients():
     """Disconnect what a test left open, then close the database connection of the sync thread."""
     yield
+    if not OPEN_CLIENTS:
+        return
     for client in OPEN_CLIENTS:
         with contextlib.suppress(Exception):
             await client.communicator.disconnect()

@@ -180,3 +180,28 @@ def test_a_full_room_turns_newcomers_away(client, owner, monkeypatch):
     response = client.get(lobby_path(room))
     assert response.status_code == 409
     assert "This room is full: it has room for 2 people." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_presenter_link_lets_a_guest_in_as_presenter(client, client_for, owner):
+    from rostrum.rooms.constants import ParticipantRole
+    from rostrum.rooms.presenters import presenter_path
+
+    room = make_room(owner, name="Panel", access_type="password", password="open sesame")
+    path = presenter_path(room)
+    assert path in client_for(owner.user).get(f"/rooms/{room.pk}/").content.decode()
+    assert "as a presenter" in client.get(path).content.decode()
+    assert client.post(path, {"display_name": "Petra Presenter"}).status_code == 302  # no password needed
+    assert client.get(lobby_path(room)).status_code == 200
+    participant = room.sessions.get().participants.get(display_name="Petra Presenter")
+    assert participant.role == ParticipantRole.PRESENTER and participant.is_admitted
+
+
+@pytest.mark.django_db
+def test_presenter_links_are_bound_to_their_room(client, owner):
+    from rostrum.rooms.presenters import presenter_path
+
+    room, other = make_room(owner, name="One"), make_room(owner, name="Two")
+    token = presenter_path(room).rstrip("/").rsplit("/", 1)[1]
+    assert client.get(f"/r/{other.account.slug}/{other.slug}/present/{token}/").status_code == 404
+    assert client.get(f"/r/{room.account.slug}/{room.slug}/present/forged/").status_code == 404

@@ -1,0 +1,128 @@
+// The chat panel: the log (public and private messages), the form, and the organisers' delete.
+
+import { el, format, linkify, reconcile, setText, show, timeOf } from "./dom.js";
+import { isOrganiser } from "./reducer.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function setUpChat(room) {
+  const form = $("live-chat-form");
+  const input = $("live-chat-text");
+  const to = $("live-chat-to");
+  // An error ("writing too fast") stays until the next message is on its way.
+  input.addEventListener("input", () => room.say($("live-chat-message"), ""));
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const text = input.value.trim();
+    if (!text) {
+      room.say($("live-chat-message"), room.strings.chat_empty_text);
+      input.focus();
+      return;
+    }
+    const data = { text };
+    if (to.value === "organisers") data.to = "organisers";
+    else if (to.value) data.to = Number(to.value);
+    const sent = await room.send("chat.post", data, { control: $("live-chat-send"), status: $("live-chat-message") });
+    if (sent) {
+      input.value = "";
+      room.say($("live-chat-message"), "");
+    }
+    input.focus();
+  });
+}
+
+function roleName(strings, role) {
+  return strings[`role_${role}`] || role;
+}
+
+function privacyTag(room, message) {
+  const { strings, state } = room;
+  if (message.to_organisers) return strings.chat_tag_organisers;
+  if (message.recipient_id === null || message.recipient_id === undefined) return "";
+  if (message.recipient_id === state.me.id) return strings.chat_tag_to_you;
+  return format(strings.chat_tag_to, { name: room.nameOf(message.recipient_id) });
+}
+
+function createMessage(room, message) {
+  const tag = privacyTag(room, message);
+  const author = el("span", { className: "live-chat-author" }, message.author.name);
+  const header = el(
+    "p",
+    { className: "live-chat-meta" },
+    author,
+    isOrganiser(message.author.role)
+      ? el("span", { className: "live-badge" }, roleName(room.strings, message.author.role))
+      : null,
+    tag ? el("span", { className: "live-badge live-badge-private" }, tag) : null,
+    el("time", { datetime: message.at, className: "live-muted" }, timeOf(message.at, room.lang)),
+  );
+  const remove = el(
+    "button",
+    {
+      type: "button",
+      className: "link live-chat-delete",
+      "aria-label": format(room.strings.chat_delete_label, { name: message.author.name }),
+      onclick: (click) =>
+        room.send("chat.delete", { message_id: message.id }, { control: click.currentTarget, status: $("live-chat-message") }),
+    },
+    room.strings.chat_delete,
+  );
+  return el(
+    "li",
+    { className: tag ? "live-chat-message live-private" : "live-chat-message" },
+    header,
+    el("p", { className: "live-chat-text" }, linkify(message.text)),
+    remove,
+  );
+}
+
+function recipients(room) {
+  // [value, label]: everyone; the organisers for those who are not; for organisers (and anyone in a
+  // meeting) each person known in the room.
+  const { state, strings } = room;
+  const options = [["", strings.chat_everyone]];
+  const organiser = isOrganiser(state.me.role);
+  if (!organiser) options.push(["organisers", strings.chat_organisers]);
+  if (organiser || room.roomType === "meeting") {
+    for (const person of room.people()) {
+      if (person.id === state.me.id || person.waiting) continue;
+      options.push([String(person.id), format(strings.chat_person, { name: person.name })]);
+    }
+  }
+  return options;
+}
+
+function renderRecipients(room) {
+  const select = $("live-chat-to");
+  const chosen = select.value;
+  const options = recipients(room);
+  const same =
+    select.options.length === options.length &&
+    options.every(([value, label], index) => select.options[index].value === value && select.options[index].text === label);
+  if (!same) {
+    select.replaceChildren(...options.map(([value, label]) => el("option", { value }, label)));
+    select.value = options.some(([value]) => value === chosen) ? chosen : "";
+  }
+}
+
+export function renderChat(room) {
+  const { state, strings } = room;
+  const log = $("live-chat-log");
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  reconcile(log, state.chat, {
+    create: (message) => createMessage(room, message),
+    update: (node) => show(node.querySelector(".live-chat-delete"), isOrganiser(state.me.role)),
+  });
+  show($("live-chat-empty"), state.chat.length === 0);
+  if (nearBottom) log.scrollTop = log.scrollHeight;
+
+  renderRecipients(room);
+  const organiser = isOrganiser(state.me.role);
+  let note = "";
+  if (state.me.is_chat_muted) note = strings.chat_muted;
+  else if (state.session.chat_locked) note = organiser ? strings.chat_locked_for_others : strings.chat_locked;
+  setText($("live-chat-note"), note);
+  show($("live-chat-note"), Boolean(note));
+  const closed = state.session.state === "ended" || (!organiser && (state.me.is_chat_muted || state.session.chat_locked));
+  for (const control of $("live-chat-form").elements) control.disabled = closed;
+}
