@@ -178,14 +178,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode())
         participant_id = read_join_token(query.get("t", [""])[0])
         if participant_id is None:
-            await self.close(code=CLOSE_UNAUTHORISED)
+            await self._refuse(CLOSE_UNAUTHORISED)
             return
         headers = dict(self.scope.get("headers", []))
         opened = await batches().open_attendance(
             participant_id, headers.get(b"user-agent", b"").decode(errors="replace")
         )
         if opened is None:
-            await self.close(code=CLOSE_EXPELLED)
+            await self._refuse(CLOSE_EXPELLED)
             return
         self.participant_id, self.session_id, self.attendance_id, viewer = opened
         self.outbox: deque[Outgoing] = deque()
@@ -198,6 +198,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.connection = Connection(self.session_id, viewer, self._deliver, self._control)
         await get_hub().attach(self.connection)
         await self._send_snapshot()
+
+    async def _refuse(self, code: int) -> None:
+        # Accepted first, then closed: a browser sees a close code only on an open socket (a refused
+        # handshake is 1006 to it), and the client stops reconnecting on these two codes.
+        await self.accept()
+        await self.close(code=code)
 
     async def disconnect(self, code):
         connection = getattr(self, "connection", None)

@@ -317,6 +317,14 @@ def test_a_webinar_in_the_live_room_from_start_to_end(asgi_server, tmp_path):
                 expect(bob.locator("#live-room")).to_be_visible()
                 expect(host.get_by_text("Nobody is waiting.")).to_be_visible()
 
+            with step("presence: the host sees all three, a webinar attendee the count and the organisers"):
+                expect(host.locator("#live-people-count")).to_have_text("People in the room: 3")
+                expect(host.locator("#live-people-list > li")).to_have_count(3)
+                expect(host.locator("#live-people-list")).to_contain_text("Bob Attendee")
+                expect(ann.locator("#live-people-count")).to_have_text("People in the room: 3")
+                expect(ann.locator("#live-people-list > li")).to_have_count(1)
+                expect(ann.locator("#live-people-list")).to_contain_text("Hanna Host")
+
             with step("Ann writes in the chat and Bob reads it, as text, with http(s) links only"):
                 post_chat(ann, "Hello <b>all</b>, notes at https://example.com/notes. javascript:alert(1)")
                 line = chat_line(bob, "Hello <b>all</b>")
@@ -441,6 +449,7 @@ def test_a_webinar_in_the_live_room_from_start_to_end(asgi_server, tmp_path):
                 expect(bob.locator("#live-room")).to_be_hidden()
                 screenshot(bob, tmp_path / "attendee-removed.png")
                 expect(host.get_by_role("button", name="Remove: Bob Attendee")).to_have_count(0)
+                expect(host.locator("#live-people-count")).to_have_text("People in the room: 2")
                 bob.reload()
                 expect(bob.get_by_role("alert")).to_contain_text("You cannot join it again.")
 

@@ -16,8 +16,9 @@ const REQUEST_TIMEOUT_MS = 15000;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15000;
 const MAX_BUFFERED = 500;
-// A socket refused at its handshake closes as 1006 in a browser, whatever code the server chose
-// (4401, 4403 before accept), so after this many refusals in a row the status says so.
+// A socket refused at its handshake (the Origin check, a server that is down) closes as 1006 in a
+// browser; the server accepts before closing with 4401/4403 so that those codes do arrive. After
+// this many failed opens in a row the status says the connection is struggling.
 const FAILED_OPENS_BEFORE_HINT = 3;
 export const CLOSE_UNAUTHORISED = 4401;
 export const CLOSE_EXPELLED = 4403;

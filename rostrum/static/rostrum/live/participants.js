@@ -1,10 +1,11 @@
 // The people in the room: the organisers' lobby, and the participants list with the organisers'
 // controls (presenter or attendee, chat off, remove, lower hand).
 //
-// The snapshot has no list of everyone present (docs/live-protocol.md names only a `presence`
-// frame, without its fields), so the list is a directory of the people this page has seen: in
-// the snapshot (me, the lobby, chat and question authors, hands) and in events since. A presence
-// frame with `participants: [{id, name, role}]` and `count` fills it in when the server sends one.
+// Who is present comes from the server's `presence` frame (every ~2 s, when it changed):
+// `participants` lists everyone for organisers and in a meeting, only the organisers for a
+// webinar's attendees, with the full `count`. The directory also keeps what this page has learnt
+// from the snapshot and events (names, roles, chat turned off, the lobby), so a change shows at
+// once; before the first presence frame the list is the people this page has seen.
 
 import { el, format, reconcile, setText, show } from "./dom.js";
 import { lowerHandFor } from "./hands.js";
@@ -17,6 +18,7 @@ export class Directory {
   constructor() {
     this.people = new Map(); // id -> {id, name, role, waiting, muted}
     this.removed = new Set();
+    this.present = null; // ids in the latest presence frame, in its order; null before the first
   }
 
   learn(person, extra = {}) {
@@ -77,7 +79,9 @@ export class Directory {
   }
 
   fromPresence(frame) {
-    if (Array.isArray(frame.participants)) for (const person of frame.participants) this.learn(person, { waiting: false });
+    if (!Array.isArray(frame.participants)) return;
+    for (const person of frame.participants) this.learn(person, { waiting: false });
+    this.present = frame.participants.map((person) => person.id);
   }
 
   nameOf(id) {
@@ -85,6 +89,7 @@ export class Directory {
   }
 
   list() {
+    if (this.present) return this.present.map((id) => this.people.get(id)).filter(Boolean);
     return [...this.people.values()].sort(
       (a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.name.localeCompare(b.name) || a.id - b.id,
     );
