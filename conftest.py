@@ -1,5 +1,7 @@
 """Shared fixtures: people and accounts made through the real actions."""
 
+import secrets
+import socket
 from contextlib import contextmanager
 
 import pytest
@@ -98,3 +100,15 @@ def client_for(client):
         return c
 
     return _client
+
+
+@pytest.fixture(scope="session")
+def janus_node(tmp_path_factory):
+    """A real Janus for this test run, with the generated configuration, on a free port."""
+    from rostrum.media.process import JanusProcess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with JanusProcess(tmp_path_factory.mktemp("janus"), secrets.token_hex(16), port) as node:
+        yield node

@@ -5,6 +5,8 @@ SQLite, the in-process channel layer, Huey on SQLite, local files, e-mail into a
 ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis (channel layer, task queue, cache).
 """
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "rostrum.rooms",
     "rostrum.engagement",
     "rostrum.live",
+    "rostrum.media",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +115,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Janus media nodes the app controls (their WebSocket API, on loopback or a private network), and
+# the API secret they share with it. scripts/run starts the first one itself (manage.py run_janus).
+MEDIA_NODES = [u.strip() for u in os.environ.get("ROSTRUM_JANUS_URLS", "ws://127.0.0.1:8188").split(",") if u.strip()]
+JANUS_API_SECRET = (
+    os.environ.get("ROSTRUM_JANUS_API_SECRET")
+    or hmac.new(SECRET_KEY.encode(), b"rostrum janus api secret", hashlib.sha256).hexdigest()
+)
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -1,11 +1,14 @@
 """Health checks behind /healthz: each returns (ok, detail) and never raises."""
 
+import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
 from huey.contrib.djhuey import HUEY
+
+MEDIA_TIMEOUT_SECONDS = 3
 
 
 def check_database() -> tuple[bool, str]:
@@ -44,9 +47,28 @@ def check_task_queue() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+async def _media_health() -> list:
+    from django.conf import settings
+
+    from rostrum.media.janus import JanusBackend
+
+    backend = JanusBackend(settings.MEDIA_NODES, settings.JANUS_API_SECRET)  # its own connections
+    try:
+        return await asyncio.wait_for(backend.health(), MEDIA_TIMEOUT_SECONDS)
+    finally:
+        await backend.close()
+
+
 def check_media() -> tuple[bool, str]:
-    # Media nodes (Janus) join the registry with the audio/video work; none is required yet.
-    return True, "no media nodes configured"
+    """Each Janus node answers ``info``; the detail names the ones that do not."""
+    try:
+        nodes = async_to_sync(_media_health)()
+    except Exception as exc:
+        return False, type(exc).__name__
+    down = [f"{n.node}: {n.detail}" for n in nodes if not n.ok]
+    if down:
+        return False, "; ".join(down)
+    return True, ", ".join(f"{n.node} ({n.detail})" for n in nodes)
 
 
 CHECKS = {

@@ -9,6 +9,8 @@ from django.views.i18n import set_language as django_set_language
 
 from rostrum.core.health import run_checks
 
+NON_CRITICAL = {"media"}
+
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -18,9 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 "ok"; 200 "degraded" when only media nodes are down (pages, chat, polls still work, so a
+    load balancer keeps the process); 503 "failing" when the database, channel layer or queue is."""
     checks = run_checks()
-    ok = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if ok else "failing", "checks": checks}, status=200 if ok else 503)
+    failing = {name for name, check in checks.items() if not check["ok"]}
+    if failing - NON_CRITICAL:
+        return JsonResponse({"status": "failing", "checks": checks}, status=503)
+    return JsonResponse({"status": "degraded" if failing else "ok", "checks": checks})
 
 
 def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:

@@ -9,4 +9,5 @@ class LiveConfig(AppConfig):
         # Frame handlers, snapshot parts and reducers register themselves on import.
         from rostrum.engagement import live_events as engagement_events  # noqa: F401
         from rostrum.live import protocol  # noqa: F401
+        from rostrum.media import live_events as media_events  # noqa: F401
         from rostrum.rooms import live_events as room_events  # noqa: F401

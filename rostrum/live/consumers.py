@@ -29,7 +29,7 @@ from rostrum.live.context import LiveContext, viewer_of
 from rostrum.live.errors import LiveError
 from rostrum.live.hub import Connection, Outgoing, get_hub
 from rostrum.live.publish import encode
-from rostrum.live.registry import HANDLERS
+from rostrum.live.registry import AFTER, HANDLERS
 from rostrum.live.snapshot import build_snapshot
 from rostrum.live.tokens import read_join_token
 
@@ -39,7 +39,7 @@ except ImportError:  # another ASGI server: frames go through ASGI
     WebSocketsSansIOProtocol = None
 
 logger = logging.getLogger(__name__)
-MAX_FRAME_BYTES = 16 * 1024
+MAX_FRAME_BYTES = 48 * 1024  # below the server's --ws-max-size; room for an SDP answer to many feeds
 CLOSE_UNAUTHORISED = 4401
 CLOSE_EXPELLED = 4403
 BATCH_LIMIT = 100  # calls per thread hop
@@ -66,7 +66,8 @@ def current_viewer(participant_id: int):
     return viewer_of(Participant.objects.get(pk=participant_id))
 
 
-def run_handler(participant_id: int, frame_type: str, message) -> dict | None:
+def run_in_context(participant_id: int, function, *args):
+    """``function(context, *args)`` in a transaction, as the participant (fresh from the database)."""
     from rostrum.rooms.models import Participant
 
     with transaction.atomic():
@@ -74,7 +75,11 @@ def run_handler(participant_id: int, frame_type: str, message) -> dict | None:
         if participant.is_expelled:
             raise LiveError("expelled", "You were removed from this session.")
         context = LiveContext(participant=participant, session=participant.session)
-        return HANDLERS[frame_type].function(context, message)
+        return function(context, *args)
+
+
+def run_handler(participant_id: int, frame_type: str, message) -> dict | None:
+    return run_in_context(participant_id, HANDLERS[frame_type].function, message)
 
 
 class Batch:
@@ -137,6 +142,7 @@ class Batches:
         self.snapshot = Batch(build_snapshot)
         self.viewer = Batch(current_viewer)
         self.handler = Batch(run_handler)
+        self.in_context = Batch(run_in_context)
 
 
 _batches: dict[int, tuple[asyncio.AbstractEventLoop, Batches]] = {}
@@ -192,6 +198,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.writer: asyncio.Task | None = None
         self.snapshot_seq = None  # None while a snapshot is being built: events wait in the buffer
         self.buffer: list[tuple[int | None, Outgoing]] = []
+        self.media = None  # a MediaPeer from the first media frame on (most sockets never send one)
         await self.accept()
         self.protocol = direct_protocol(self.base_send)
         self.transport = self.protocol.transport if self.protocol is not None else None
@@ -206,6 +213,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def disconnect(self, code):
+        if getattr(self, "media", None) is not None:
+            await self.media.close()
         connection = getattr(self, "connection", None)
         if connection is not None:
             await get_hub().detach(connection)
@@ -299,5 +308,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except ValidationError as error:
             details = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'data'}: {e['msg']}" for e in error.errors())
             raise LiveError("invalid", details[:500]) from None
-        reply = await batches().handler(self.participant_id, frame_type, message)
+        if handler.is_async:
+            reply = await handler.function(self._media_peer(), message)
+        else:
+            reply = await batches().handler(self.participant_id, frame_type, message)
         self._send_text(encode({"type": "ack", "ref": ref, "data": reply or {}}))
+        for follow_up in AFTER.get(frame_type, ()):
+            try:
+                await follow_up(self._media_peer(), reply)
+            except Exception:
+                logger.exception("after %s", frame_type)
+
+    def _media_peer(self):
+        if self.media is None:
+            from rostrum.media.relay import MediaPeer
+
+            participant_id = self.participant_id
+            self.media = MediaPeer(lambda function, *args: batches().in_context(participant_id, function, *args))
+        return self.media

@@ -6,7 +6,7 @@
   snapshot in place. It is what the browser does; a test checks snapshot + events == new snapshot.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +16,16 @@ from pydantic import BaseModel
 @dataclass(frozen=True)
 class Handler:
     schema: type[BaseModel]
-    function: Callable[[Any, BaseModel], dict | None]
+    function: Callable[[Any, BaseModel], Any]
+    # An async handler runs on the event loop with the connection's MediaPeer, not in the database
+    # thread: it talks to the SFU and makes its own database calls (rostrum.media.relay).
+    is_async: bool = False
 
 
 HANDLERS: dict[str, Handler] = {}
+# Async work to do after a frame's handler succeeded: ``(peer, reply) -> None`` (the SFU room ends
+# with the session). Failures are logged; the frame's ack has been earned already.
+AFTER: dict[str, list[Callable[[Any, Any], Awaitable[None]]]] = {}
 SNAPSHOT_PARTS: list[Callable[[Any], dict]] = []
 REDUCERS: dict[str, Callable[[dict, dict, Any], None]] = {}
 
@@ -29,6 +35,24 @@ def handles(frame_type: str, schema: type[BaseModel]):
         if frame_type in HANDLERS:
             raise ValueError(f"two handlers for {frame_type}")
         HANDLERS[frame_type] = Handler(schema, function)
+        return function
+
+    return decorator
+
+
+def handles_async(frame_type: str, schema: type[BaseModel]):
+    def decorator(function):
+        if frame_type in HANDLERS:
+            raise ValueError(f"two handlers for {frame_type}")
+        HANDLERS[frame_type] = Handler(schema, function, is_async=True)
+        return function
+
+    return decorator
+
+
+def after(frame_type: str):
+    def decorator(function):
+        AFTER.setdefault(frame_type, []).append(function)
         return function
 
     return decorator

@@ -104,6 +104,11 @@ class Participant(models.Model):
     is_expelled = models.BooleanField(default=False)
     is_chat_muted = models.BooleanField(default=False)
     hand_raised_at = models.DateTimeField(null=True, blank=True)
+    # What a webinar attendee may publish, given by an organiser ("", "audio", "audio_video"), and
+    # what an organiser has muted on the SFU; only an organiser lifts that (rostrum.media.actions).
+    media_floor = models.CharField(max_length=12, blank=True, default="")
+    mic_blocked = models.BooleanField(default=False)
+    camera_blocked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

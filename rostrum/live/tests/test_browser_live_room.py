@@ -53,7 +53,7 @@ SCREEN_DESKTOP = {"width": 1280, "height": 900}
 SERVER_START_SECONDS = 30
 
 
-def seed() -> None:
+def seed(**room_fields) -> None:
     """Run in a subprocess with the server's settings: prints the room's number and address."""
     from conftest import make_owner
     from rostrum.rooms.tests.factories import make_room
@@ -61,8 +61,12 @@ def seed() -> None:
     owner = make_owner(HOST_EMAIL, "Analytical Engines Ltd")
     owner.user.first_name, owner.user.last_name = "Hanna", "Host"
     owner.user.save(update_fields=["first_name", "last_name"])
-    room = make_room(owner, name="Engines live", lobby_description="Coffee is on us")
+    room = make_room(owner, name="Engines live", lobby_description="Coffee is on us", **room_fields)
     print(json.dumps({"number": room.number, "path": f"/r/{room.account.slug}/{room.slug}/"}))
+
+
+def seed_meeting() -> None:
+    seed(room_type="meeting")
 
 
 def free_port() -> int:
@@ -125,7 +129,9 @@ def database_url_for_server(request, tmp_path) -> str:
 def asgi_server(request, transactional_db, server_var_dir, tmp_path):
     """uvicorn serving rostrum.asgi on a free port; yields (base URL, the seeded room)."""
     env = server_env(server_var_dir, database_url_for_server(request, tmp_path))
-    script = "import django; django.setup(); from rostrum.live.tests.test_browser_live_room import seed; seed()"
+    seeder = getattr(request, "param", "seed")  # another seed function of this module (indirect parametrisation)
+    module = "rostrum.live.tests.test_browser_live_room"
+    script = f"import django; django.setup(); from {module} import {seeder}; {seeder}()"
     room = json.loads(run_python(env, "-c", script).strip().splitlines()[-1])
     port = free_port()
     log_path = tmp_path / "uvicorn.log"

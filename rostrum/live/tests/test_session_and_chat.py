@@ -177,7 +177,7 @@ async def test_malformed_frames_get_clear_errors(webinar):
     assert (await ann.receive())["code"] == "bad_json"
     await ann.communicator.send_to(text_data="[1, 2]")
     assert (await ann.receive())["code"] == "bad_json"
-    await ann.communicator.send_to(text_data='{"type": "chat.post", "data": {"text": "' + "x" * 20000 + '"}}')
+    await ann.communicator.send_to(text_data='{"type": "chat.post", "data": {"text": "' + "x" * 50000 + '"}}')
     assert (await ann.receive())["code"] == "frame_too_large"
     assert await database_sync_to_async(ChatMessage.objects.count)() == 0
 

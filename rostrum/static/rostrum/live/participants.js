@@ -126,6 +126,7 @@ function createPerson(room, person) {
       el("span", { className: "live-badge live-person-role", hidden: true }),
       el("span", { className: "live-badge live-person-hand", hidden: true }, room.strings.badge_hand),
       el("span", { className: "live-badge live-person-muted", hidden: true }, room.strings.badge_chat_off),
+      el("span", { className: "live-badge live-person-floor", hidden: true }, room.strings.badge_floor),
     ),
     el("span", { className: "live-buttons live-person-actions" }),
   );
@@ -166,6 +167,7 @@ function personActions(room, person) {
     );
   }
   if (person.role === "presenter") return buttons;
+  if (room.roomType === "webinar" && state.session.state === "live") buttons.push(...floorButtons(room, person, status));
   buttons.push(
     actionButton(room, {
       name,
@@ -187,6 +189,24 @@ function personActions(room, person) {
   return buttons;
 }
 
+export function floorOf(room, person) {
+  return (room.state.media.floors || []).find((given) => given.id === person.id)?.floor || "";
+}
+
+function floorButtons(room, person, status) {
+  const { strings } = room;
+  const current = floorOf(room, person);
+  const give = (floor) => (click) =>
+    room.send("floor.set", { participant_id: person.id, floor }, { control: click.currentTarget, status });
+  const buttons = [];
+  if (current !== "audio") buttons.push(actionButton(room, { name: person.name, action: strings.floor_audio, onClick: give("audio") }));
+  if (current !== "audio_video") {
+    buttons.push(actionButton(room, { name: person.name, action: strings.floor_audio_video, onClick: give("audio_video") }));
+  }
+  if (current) buttons.push(actionButton(room, { name: person.name, action: strings.floor_take, onClick: give("") }));
+  return buttons;
+}
+
 function updatePerson(room, node, person) {
   const { state, strings } = room;
   const isMe = person.id === state.me.id;
@@ -199,7 +219,9 @@ function updatePerson(room, node, person) {
   show(node.querySelector(".live-person-muted"), isMe ? state.me.is_chat_muted : person.muted);
   // Rebuilt each time: a handful of buttons, and their labels follow the person's state.
   const actions = node.querySelector(".live-person-actions");
-  const signature = JSON.stringify([person.role, person.muted, hand, state.me.role, state.session.state]);
+  const floor = state.media.floors ? floorOf(room, person) : "";
+  show(node.querySelector(".live-person-floor"), Boolean(floor));
+  const signature = JSON.stringify([person.role, person.muted, hand, state.me.role, state.session.state, floor]);
   if (actions.dataset.signature !== signature) {
     // Keep the keyboard focus on the same button when its label changes (chat off -> on).
     const focused = [...actions.children].indexOf(document.activeElement);

@@ -2,7 +2,7 @@
 //
 // `apply(state, event)` is pure: it returns a new state and leaves its arguments alone. Each
 // reducer mirrors one `@reduces` function on the server (rostrum/rooms/live_events.py,
-// rostrum/engagement/live_events/*.py); docs/live-protocol.md is the contract. The server's
+// rostrum/engagement/live_events/*.py, rostrum/media/live_events.py); docs/live-protocol.md is the contract. The server's
 // reducers take the connection's viewer, fixed when its snapshot was built (a change of role comes
 // with a fresh snapshot); `viewerOf(snapshot)` is that viewer here.
 
@@ -168,6 +168,32 @@ const REDUCERS = {
   },
   "cta.clicks"(state, data) {
     if (state.cta && state.cta.id === data.id) state.cta.clicks = data.clicks;
+  },
+
+  // media/live_events.py
+  "media.published"(state, data) {
+    const feeds = state.media.feeds.filter((feed) => feed.feed_id !== data.feed_id);
+    state.media.feeds = [...feeds, data].sort((a, b) => a.feed_id - b.feed_id);
+  },
+  "media.unpublished"(state, data) {
+    state.media.feeds = state.media.feeds.filter((feed) => feed.feed_id !== data.feed_id);
+  },
+  "media.blocked"(state, data) {
+    state.media.feeds = state.media.feeds.map((feed) =>
+      feed.participant_id === data.id ? { ...feed, mic_blocked: data.mic_blocked, camera_blocked: data.camera_blocked } : feed,
+    );
+    if (state.me.id === data.id) state.media.my_blocks = { mic: data.mic_blocked, camera: data.camera_blocked };
+  },
+  "floor.changed"(state, data) {
+    const media = state.media;
+    if ("floors" in media) {
+      const floors = media.floors.filter((given) => given.id !== data.id);
+      media.floors = (data.floor ? [...floors, data] : floors).sort((a, b) => a.id - b.id);
+    }
+    if (state.me.id === data.id) {
+      media.my_floor = data.floor;
+      media.may_publish = { audio: Boolean(data.floor), video: data.floor === "audio_video", screen: false };
+    }
   },
 };
 

@@ -8,6 +8,7 @@ import { LiveConnection, liveUrl } from "./connection.js";
 import { setUpCta, renderCta } from "./cta.js";
 import { busy, format, setText, show } from "./dom.js";
 import { setUpHands, renderHands } from "./hands.js";
+import { setUpMedia, renderMedia } from "./media.js";
 import { Directory, setUpPeople, renderPeople } from "./participants.js";
 import { setUpPolls, renderPolls } from "./polls.js";
 import { setUpQa, renderQa } from "./qa.js";
@@ -116,6 +117,7 @@ function render(room) {
   if (!state || room.view !== "live-room") return;
   renderRoles(state);
   renderToolbar(room);
+  renderMedia(room);
   renderCta(room);
   renderChat(room);
   renderQa(room);
@@ -166,7 +168,9 @@ function main() {
   setUpHands(room);
   setUpCta(room);
   setUpPeople(room);
+  setUpMedia(room);
 
+  app.liveRoom = room; // for the browser tests (getStats on the peer connections)
   room.connection = new LiveConnection(liveUrl(window.location, app.dataset.joinToken), {
     onState(state, frame) {
       room.state = state;

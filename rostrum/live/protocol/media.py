@@ -1,0 +1,102 @@
+"""Media frames: the browser's offers, answers and ICE candidates, relayed to the SFU; the floor; mutes.
+
+Each is authorised in ``rostrum.media.actions`` before anything reaches the SFU.
+"""
+
+from typing import Literal
+
+from pydantic import Field
+
+from rostrum.live.protocol.base import Frame
+from rostrum.live.registry import after, handles_async
+from rostrum.media.actions import MAX_SDP_BYTES
+
+
+class Offer(Frame):
+    type: Literal["offer"]
+    sdp: str = Field(min_length=1, max_length=MAX_SDP_BYTES)
+
+
+class Answer(Frame):
+    type: Literal["answer"]
+    sdp: str = Field(min_length=1, max_length=MAX_SDP_BYTES)
+
+
+class Publish(Frame):
+    kind: Literal["camera", "screen"]
+    jsep: Offer
+
+
+class Unpublish(Frame):
+    kind: Literal["camera", "screen"]
+
+
+class Subscribe(Frame):
+    feeds: list[int] = Field(max_length=100)
+
+
+class Start(Frame):
+    jsep: Answer
+
+
+class Candidate(Frame):
+    candidate: str = Field(max_length=1000)
+    sdpMid: str | None = Field(default=None, max_length=64)  # the browser's spelling
+    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
+
+
+class Trickle(Frame):
+    target: Literal["camera", "screen", "subscriber"]
+    candidate: Candidate | None = None  # None: the browser has gathered all its candidates
+
+
+class SetFloor(Frame):
+    participant_id: int
+    floor: Literal["", "audio", "audio_video"]
+
+
+class Block(Frame):
+    participant_id: int
+    kind: Literal["audio", "video"]
+    blocked: bool
+
+
+@handles_async("media.publish", Publish)
+async def publish(peer, message):
+    return await peer.publish(message.kind, message.jsep.model_dump())
+
+
+@handles_async("media.unpublish", Unpublish)
+async def unpublish(peer, message):
+    return await peer.unpublish(message.kind)
+
+
+@handles_async("media.subscribe", Subscribe)
+async def subscribe(peer, message):
+    return await peer.subscribe(message.feeds)
+
+
+@handles_async("media.start", Start)
+async def start(peer, message):
+    return await peer.answer(message.jsep.model_dump())
+
+
+@handles_async("media.trickle", Trickle)
+async def trickle(peer, message):
+    candidate = message.candidate.model_dump() if message.candidate else None
+    return await peer.trickle(message.target, candidate)
+
+
+@handles_async("floor.set", SetFloor)
+async def set_floor(peer, message):
+    return await peer.set_floor(message.participant_id, message.floor)
+
+
+@handles_async("media.block", Block)
+async def block(peer, message):
+    return await peer.block(message.participant_id, message.kind, message.blocked)
+
+
+@after("session.end")
+async def end_media(peer, reply):
+    await peer.end_session()
