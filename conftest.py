@@ -107,8 +107,21 @@ def janus_node(tmp_path_factory):
     """A real Janus for this test run, with the generated configuration, on a free port."""
     from rostrum.media.process import JanusProcess
 
+    with JanusProcess(tmp_path_factory.mktemp("janus"), secrets.token_hex(16), free_port()) as node:
+        yield node
+
+
+@pytest.fixture(scope="session")
+def second_janus_node(janus_node, tmp_path_factory):
+    """Another Janus process on this machine with the same ``api_secret`` (as production's nodes
+    share one): where a webinar cascades when ``janus_node`` is full."""
+    from rostrum.media.process import JanusProcess
+
+    with JanusProcess(tmp_path_factory.mktemp("janus-b"), janus_node.api_secret, free_port()) as node:
+        yield node
+
+
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with JanusProcess(tmp_path_factory.mktemp("janus"), secrets.token_hex(16), port) as node:
-        yield node
+        return probe.getsockname()[1]

@@ -119,6 +119,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Janus media nodes the app controls (their WebSocket API, on loopback or a private network), and
 # the API secret they share with it. scripts/run starts the first one itself (manage.py run_janus).
 MEDIA_NODES = [u.strip() for u in os.environ.get("ROSTRUM_JANUS_URLS", "ws://127.0.0.1:8188").split(",") if u.strip()]
+# Subscriber connections one node serves before a session's further subscribers go to an edge room
+# on another node (rostrum.media.placement). 150 ≈ 0.8-1.5 cores of Janus at the measured 0.55-1 %
+# of a core per 2 Mbit/s subscriber, and ≈ 300 Mbit/s out: size it to the nodes' CPU and network.
+MEDIA_NODE_CAPACITY = int(os.environ.get("ROSTRUM_JANUS_NODE_CAPACITY", "150"))
 JANUS_API_SECRET = (
     os.environ.get("ROSTRUM_JANUS_API_SECRET")
     or hmac.new(SECRET_KEY.encode(), b"rostrum janus api secret", hashlib.sha256).hexdigest()

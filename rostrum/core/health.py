@@ -65,6 +65,10 @@ def check_media() -> tuple[bool, str]:
         nodes = async_to_sync(_media_health)()
     except Exception as exc:
         return False, type(exc).__name__
+    from rostrum.media.placement import mark_node_down, mark_node_up
+
+    for node in nodes:  # what placement of new media rooms goes by, in every app process
+        (mark_node_up if node.ok else mark_node_down)(node.node)
     down = [f"{n.node}: {n.detail}" for n in nodes if not n.ok]
     if down:
         return False, "; ".join(down)

@@ -39,7 +39,7 @@ except ImportError:  # another ASGI server: frames go through ASGI
     WebSocketsSansIOProtocol = None
 
 logger = logging.getLogger(__name__)
-MAX_FRAME_BYTES = 48 * 1024  # below the server's --ws-max-size; room for an SDP answer to many feeds
+MAX_FRAME_BYTES = 192 * 1024  # below the server's --ws-max-size; room for an SDP answer to many feeds
 CLOSE_UNAUTHORISED = 4401
 CLOSE_EXPELLED = 4403
 BATCH_LIMIT = 100  # calls per thread hop
@@ -199,6 +199,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.snapshot_seq = None  # None while a snapshot is being built: events wait in the buffer
         self.buffer: list[tuple[int | None, Outgoing]] = []
         self.media = None  # a MediaPeer from the first media frame on (most sockets never send one)
+        self.lanes: dict[str, asyncio.Task] = {}  # the last media frame of each lane (registry.Handler.lane)
         await self.accept()
         self.protocol = direct_protocol(self.base_send)
         self.transport = self.protocol.transport if self.protocol is not None else None
@@ -213,6 +214,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def disconnect(self, code):
+        lanes = list(getattr(self, "lanes", {}).values())
+        if lanes:  # what they set up on the SFU is then hung up with the rest
+            await asyncio.wait(lanes)
         if getattr(self, "media", None) is not None:
             await self.media.close()
         connection = getattr(self, "connection", None)
@@ -309,9 +313,30 @@ class RoomConsumer(AsyncWebsocketConsumer):
             details = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'data'}: {e['msg']}" for e in error.errors())
             raise LiveError("invalid", details[:500]) from None
         if handler.is_async:
+            lane = handler.lane(message) if handler.lane is not None else "default"
+            previous = self.lanes.get(lane)
+            run = self._run_in_lane(previous, handler, message, frame_type, ref)
+            self.lanes[lane] = asyncio.get_running_loop().create_task(run)
+            return
+        reply = await batches().handler(self.participant_id, frame_type, message)
+        await self._acknowledge(frame_type, ref, reply)
+
+    async def _run_in_lane(self, previous: asyncio.Task | None, handler, message, frame_type: str, ref) -> None:
+        """An async (media) frame, after the one before it in its lane; its errors answer its ``ref``."""
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
             reply = await handler.function(self._media_peer(), message)
-        else:
-            reply = await batches().handler(self.participant_id, frame_type, message)
+        except LiveError as error:
+            self._send_text(encode({"type": "error", "code": error.code, "message": error.message, "ref": ref}))
+            return
+        except Exception:
+            logger.exception("%s failed", frame_type)
+            self._send_text(encode({"type": "error", "code": "server_error", "message": "", "ref": ref}))
+            return
+        await self._acknowledge(frame_type, ref, reply)
+
+    async def _acknowledge(self, frame_type: str, ref, reply) -> None:
         self._send_text(encode({"type": "ack", "ref": ref, "data": reply or {}}))
         for follow_up in AFTER.get(frame_type, ()):
             try:
@@ -324,5 +349,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             from rostrum.media.relay import MediaPeer
 
             participant_id = self.participant_id
-            self.media = MediaPeer(lambda function, *args: batches().in_context(participant_id, function, *args))
+            self.media = MediaPeer(
+                lambda function, *args: batches().in_context(participant_id, function, *args),
+                lambda frame: self._send_text(encode(frame)),
+            )
         return self.media

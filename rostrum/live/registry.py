@@ -20,6 +20,10 @@ class Handler:
     # An async handler runs on the event loop with the connection's MediaPeer, not in the database
     # thread: it talks to the SFU and makes its own database calls (rostrum.media.relay).
     is_async: bool = False
+    # An async handler's frames of one socket run in order within their lane and concurrently with
+    # other lanes: ``lane(message)`` names it (a page's publish waits on the SFU; its subscription
+    # need not wait behind it).
+    lane: Callable[[BaseModel], str] | None = None
 
 
 HANDLERS: dict[str, Handler] = {}
@@ -40,11 +44,11 @@ def handles(frame_type: str, schema: type[BaseModel]):
     return decorator
 
 
-def handles_async(frame_type: str, schema: type[BaseModel]):
+def handles_async(frame_type: str, schema: type[BaseModel], lane: Callable[[Any], str] | None = None):
     def decorator(function):
         if frame_type in HANDLERS:
             raise ValueError(f"two handlers for {frame_type}")
-        HANDLERS[frame_type] = Handler(schema, function, is_async=True)
+        HANDLERS[frame_type] = Handler(schema, function, is_async=True, lane=lane)
         return function
 
     return decorator

@@ -25,13 +25,14 @@ from rostrum.billing import entitlements
 from rostrum.live import audiences
 from rostrum.live.errors import LiveError
 from rostrum.live.publish import publish_on_commit
+from rostrum.media import placement
 from rostrum.media.constants import FeedKind, Floor, feed_id_for
 from rostrum.media.models import Publication
 from rostrum.rooms.constants import ParticipantRole, RoomType
 from rostrum.rooms.models import Participant
 from rostrum.rooms.session_actions import access_participant_in_session, require_moderator
 
-MAX_SDP_BYTES = 40 * 1024  # an answer to 40 feeds fits; the frame limit is 48 KiB
+MAX_SDP_BYTES = 160 * 1024  # a browser's answer to a 40-person meeting (78 m-lines, ~1 KiB each) fits
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class RoomPlan:
     session_id: int
     room_type: str
     max_publishers: int
+    node: str = ""  # the origin's node: where the session's feeds are published (rostrum.media.placement)
+    edges: tuple[str, ...] = ()  # the nodes its feeds are relayed to for more subscribers
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,9 @@ def room_plan(session) -> RoomPlan:
         publishers = entitlements.limit(account, "attendees_per_room")
     else:
         publishers = entitlements.limit(account, "simultaneous_presenters")
-    return RoomPlan(session.pk, session.room.room_type, publishers + 1)  # +1: a screen share
+    origin = placement.origin_room(session)
+    edges = placement.edge_nodes(session)
+    return RoomPlan(session.pk, session.room.room_type, publishers + 1, origin.node, edges)  # +1: a screen share
 
 
 def sdp_mids(sdp: str) -> dict[str, list[str]]:
@@ -176,8 +181,11 @@ def end_publications(session, publications) -> list[int]:
     return ended
 
 
-def do_record_publication(context, kind: str, feed_id: int, audio: bool, video: bool, mids: dict) -> dict:
-    """The SFU took the feed: record it and tell everyone. Checked again: the floor may be gone."""
+def do_record_publication(
+    context, kind: str, feed_id: int, audio: bool, video: bool, mids: dict, streams: list | None = None
+) -> dict:
+    """The SFU took the feed: record it and tell everyone. Checked again: the floor may be gone.
+    ``streams``: the SFU's description of them, for relaying the feed to edge nodes."""
     participant, session = context.participant, context.session
     if kind == FeedKind.CAMERA:
         wanted = {name for name, on in (("audio", audio), ("video", video)) if on}
@@ -192,6 +200,7 @@ def do_record_publication(context, kind: str, feed_id: int, audio: bool, video: 
         has_audio=audio,
         has_video=video,
         mids=mids,
+        streams=streams or [],
     )
     data = feed_data(publication)
     publish_on_commit(session, "media.published", data, audiences.everyone())
@@ -220,6 +229,11 @@ def check_subscribe(context, feeds: list[int]) -> RoomPlan:
 
 def check_media_room(context) -> RoomPlan:
     require_live(context)
+    return room_plan(context.session)
+
+
+def current_room_plan(context) -> RoomPlan:
+    """Where the session's media is now, live or not (to unrelay feeds that just ended)."""
     return room_plan(context.session)
 
 
@@ -293,4 +307,6 @@ def do_end_session_media(context) -> RoomPlan | None:
     if session.ended_at is None:
         return None
     live_publications(session).update(ended_at=timezone.now())
-    return room_plan(session)
+    plan = room_plan(session)
+    placement.end_rooms(session)  # the relay destroys the origin and edge rooms on the SFU
+    return plan

@@ -28,10 +28,11 @@ Candidate = dict | None  # {"candidate", "sdpMid", "sdpMLineIndex"}; None: gathe
 class MediaError(Exception):
     """The SFU refused or could not be reached. ``code`` is short and stable; ``message`` is for logs."""
 
-    def __init__(self, code: str, message: str = ""):
+    def __init__(self, code: str, message: str = "", node: str = ""):
         super().__init__(message or code)
         self.code = code
         self.message = message or code
+        self.node = node  # the node that could not be reached, when that is the trouble
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Handle:
     feeds: tuple[int, ...] = ()  # the subscriber's feeds
     # A subscriber's streams as the SFU numbers them in its offer: [{"mid", "feed_id", "type"}],
     # so the browser knows whose track arrives on which transceiver. Kept current by subscribe/update.
+    # A publisher's: what the SFU receives ([{"type", "mindex", "mid", "codec"}]), set by publish.
     streams: list[dict] = field(default_factory=list)
     state: dict = field(default_factory=dict)
     # Called (from the event loop) when the SFU reports on this handle: "webrtcup", "hangup",
@@ -82,6 +84,12 @@ class MediaBackend(Protocol):
 
     async def trickle(self, handle: Handle, candidate: Candidate) -> None: ...
 
+    async def set_receive_quality(self, handle: Handle, video: str) -> None:
+        """What a subscriber handle receives of its video streams, now and after ``update``s (the
+        caller applies it again then): ``"high"`` or ``"low"`` (the simulcast layer, when the
+        publisher sends several; one layer is sent as it is), or ``"off"`` (no video at all, the
+        SFU stops sending it: audio only). Audio is never touched."""
+
     async def hang_up(self, handle: Handle) -> None:
         """Leave and free the handle (unpublish, or stop subscribing). Never raises for a gone handle."""
 
@@ -94,6 +102,14 @@ class MediaBackend(Protocol):
 
     async def destroy_room(self, room: MediaRoom) -> None:
         """End the room (the session ended); everyone in it is dropped. Never raises for a gone room."""
+
+    async def relay_feed(self, origin: MediaRoom, edge: MediaRoom, feed_id: int, display: str, streams: list) -> bool:
+        """Relay feed ``feed_id`` published in ``origin`` into ``edge`` (a room on another node), where it
+        is subscribed to under the same id; ``streams`` as the SFU described them when it was
+        published. False when it was relayed there already."""
+
+    async def unrelay_feed(self, origin: MediaRoom, edge: MediaRoom, feed_id: int) -> None:
+        """Stop relaying the feed to ``edge`` and remove it there. Never raises for a gone feed or room."""
 
     async def health(self) -> list[NodeHealth]: ...
 

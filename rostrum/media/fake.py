@@ -16,6 +16,8 @@ class FakeBackend:
         self.rooms: dict[int, MediaRoom] = {}
         self.publishers: dict[tuple[int, int], Handle] = {}  # (room, feed) -> handle
         self.muted: dict[tuple[int, int], set[str]] = {}  # (room, feed) -> mids muted
+        self.relays: dict[tuple[str, int], str] = {}  # (edge node, feed) -> origin node
+        self.subscribers: list[Handle] = []  # in the order made; ``state["video"]``: the quality set
 
     def _call(self, name: str, *args) -> None:
         self.calls.append((name, *args))
@@ -33,6 +35,7 @@ class FakeBackend:
         self.rooms[room.room_id] = room
         handle = Handle(room=room, role="publisher", feed_id=feed_id)
         self.publishers[key] = handle
+        handle.streams = [{"type": "video", "mindex": 0, "mid": "0", "codec": "vp8"}]
         return handle, {"type": "answer", "sdp": FAKE_SDP}
 
     async def subscribe(self, room, feeds):
@@ -40,6 +43,7 @@ class FakeBackend:
         self._require_feeds(room, feeds)
         handle = Handle(room=room, role="subscriber", feeds=tuple(feeds))
         handle.streams = self._streams(feeds)
+        self.subscribers.append(handle)
         return handle, {"type": "offer", "sdp": FAKE_SDP}
 
     async def update(self, handle, add, remove):
@@ -54,6 +58,10 @@ class FakeBackend:
 
     async def trickle(self, handle, candidate):
         self._call("trickle", handle.role, candidate)
+
+    async def set_receive_quality(self, handle, video):
+        self._call("set_receive_quality", handle.feeds, video)
+        handle.state["video"] = video
 
     async def hang_up(self, handle):
         self.calls.append(("hang_up", handle.role, handle.feed_id))
@@ -74,6 +82,17 @@ class FakeBackend:
         self.rooms.pop(room.room_id, None)
         for key in [key for key in self.publishers if key[0] == room.room_id]:
             del self.publishers[key]
+
+    async def relay_feed(self, origin, edge, feed_id, display, streams):
+        self._call("relay_feed", origin.node, edge.node, feed_id)
+        if (edge.node, feed_id) in self.relays:
+            return False
+        self.relays[(edge.node, feed_id)] = origin.node
+        return True
+
+    async def unrelay_feed(self, origin, edge, feed_id):
+        self.calls.append(("unrelay_feed", origin.node, edge.node, feed_id))
+        self.relays.pop((edge.node, feed_id), None)
 
     async def health(self):
         return [NodeHealth(node="fake", ok="health" not in self.failing, detail="in memory")]

@@ -3,7 +3,8 @@
 Why each setting:
 
 - the WebSocket API listens on 127.0.0.1 only (``ws_acl`` too), and every request needs the
-  ``api_secret``: only the app talks to Janus, browsers never do;
+  ``api_secret``: only the app talks to Janus, browsers never do (a node of several listens on its
+  private address for the app servers only: ``ROSTRUM_JANUS_API_ADDRESS`` and ``_ACL``);
 - the admin API is off (nothing here uses it); no HTTP transport; an ``admin_secret`` is set all
   the same (random at each start), so enabling an admin transport by mistake does not open it;
 - ``reclaim_session_timeout``: if the app's control connection drops (a restart), calls survive
@@ -12,7 +13,9 @@ Why each setting:
   of the default threading (``../shared/notes/janus.md``);
 - ICE pinned to a real interface (``ice_enforce_list``): Janus gathers no loopback candidate, and
   left alone it offers every interface, link-local IPv6 included;
-- every plugin, transport, logger and event handler that Rostrum does not use is disabled.
+- every plugin, transport, logger and event handler that Rostrum does not use is disabled;
+- ``slowlink_threshold``: Janus reports a connection losing packets (``slowlink``), so that the
+  relay can lower what a weak subscriber receives (``rostrum.media.quality``).
 
 Production behind NAT adds ``nat_1_1_mapping`` (the public address), a STUN server and TURN
 (coturn) from the ``ROSTRUM_JANUS_*`` variables read in ``janus_settings()``.
@@ -31,6 +34,9 @@ from pathlib import Path
 MULTIARCH = sysconfig.get_config_var("MULTIARCH") or "x86_64-linux-gnu"
 LIB_DIRS = [Path(f"/usr/lib/{MULTIARCH}/janus"), *sorted(Path("/usr/lib").glob("*-linux-gnu*/janus"))]
 LIB_DIRS = [*dict.fromkeys(LIB_DIRS), Path("/usr/lib/janus")]  # the first with the VideoRoom plugin wins
+# Lost packets per second (NACKs) on a connection that make Janus report ``slowlink`` (0 would
+# disable it): on a subscriber, the relay then steps that browser down to a lower video quality.
+SLOWLINK_THRESHOLD = 4
 KEEP = {
     "plugins": {"libjanus_videoroom.so"},
     "transports": {"libjanus_websockets.so"},
@@ -85,6 +91,11 @@ def ipv4_address(name: str) -> str | None:
 class JanusSettings:
     api_secret: str
     ws_port: int = 8188
+    # Where the API listens and whom it answers: loopback on one machine; with several nodes, this
+    # node's private address and the app servers' (the app reaches each node, and an edge node
+    # receives relayed RTP at the same address: rostrum.media.cascade).
+    api_address: str = "127.0.0.1"
+    api_acl: str = "127."
     ice_interface: str = field(default_factory=default_interface)
     event_loops: int = field(default_factory=lambda: os.cpu_count() or 1)
     rtp_port_range: str = "20000-40000"
@@ -112,6 +123,8 @@ def janus_settings(api_secret: str, ws_port: int) -> JanusSettings:
     return JanusSettings(
         api_secret=api_secret,
         ws_port=ws_port,
+        api_address=env("ROSTRUM_JANUS_API_ADDRESS", "127.0.0.1"),
+        api_acl=env("ROSTRUM_JANUS_API_ACL", "127."),
         nat_1_1_mapping=env("ROSTRUM_JANUS_NAT_1_1_MAPPING", ""),
         stun_server=env("ROSTRUM_JANUS_STUN_SERVER", ""),
         turn=turn,
@@ -166,6 +179,7 @@ certificates: {{
 }}
 media: {{
     rtp_port_range = {quoted(settings.rtp_port_range)}
+    slowlink_threshold = {SLOWLINK_THRESHOLD}
 }}
 nat: {{
     {nat_lines}
@@ -191,8 +205,8 @@ def websockets_jcfg(settings: JanusSettings) -> str:
     json = "compact"
     ws = true
     ws_port = {settings.ws_port}
-    ws_ip = "127.0.0.1"
-    ws_acl = "127."
+    ws_ip = {quoted(settings.api_address)}
+    ws_acl = {quoted(settings.api_acl)}
     wss = false
 }}
 admin: {{

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -33,7 +34,8 @@ class JanusProcess:
         self.folder = Path(folder)
         self.api_secret = api_secret
         self.port = port
-        self.url = f"ws://127.0.0.1:{port}"
+        # Loopback, or the node's private address when it is one of several (ROSTRUM_JANUS_API_ADDRESS).
+        self.url = f"ws://{os.environ.get('ROSTRUM_JANUS_API_ADDRESS', '127.0.0.1')}:{port}"
         self.process: subprocess.Popen | None = None
 
     @property

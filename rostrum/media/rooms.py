@@ -1,4 +1,4 @@
-"""Where a session's media room lives and what it is called on the SFU."""
+"""What a session's media room is called on the SFU (where it lives: ``rostrum.media.placement``)."""
 
 import hashlib
 import hmac
@@ -13,13 +13,13 @@ def room_secret(room_id: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"janus-room:{room_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def media_room_for(session_id: int, room_type: str, max_publishers: int) -> MediaRoom:
-    """One room per live session, on the node the session's id picks among ``MEDIA_NODES``."""
-    nodes = settings.MEDIA_NODES
+def media_room_for(session_id: int, room_type: str, max_publishers: int, node: str) -> MediaRoom:
+    """The session's room on ``node``: one per live session and node, numbered by the session
+    (``rostrum.media.placement`` says which node holds the origin and which the edges)."""
     return MediaRoom(
         room_id=session_id,
         secret=room_secret(session_id),
-        node=nodes[session_id % len(nodes)],
+        node=node,
         max_publishers=max_publishers,
         description=f"{room_type} session {session_id}",
     )

@@ -1,6 +1,7 @@
 import pytest
 
 from rostrum.core import health
+from rostrum.media import placement
 
 
 @pytest.mark.django_db
@@ -42,6 +43,7 @@ def test_healthz_is_degraded_not_failing_when_a_media_node_is_down(client, setti
     media = response.json()["checks"]["media"]
     assert media["ok"] is False and media["detail"].startswith("ws://127.0.0.1:9: ")
     assert janus_node.url not in media["detail"]  # only the node that is down is named
+    assert placement.nodes_up() == [janus_node.url], "new media rooms avoid the node that is down"
 
 
 @pytest.mark.django_db

@@ -11,6 +11,10 @@ from rostrum.live.protocol.base import Frame
 from rostrum.live.registry import after, handles_async
 from rostrum.media.actions import MAX_SDP_BYTES
 
+# Lanes (``rostrum.live.registry.Handler.lane``): a socket's frames about one peer connection run
+# in order; its publishers' and its subscription's run side by side. Floor and mutes share one lane.
+SUBSCRIBER = "subscriber"
+
 
 class Offer(Frame):
     type: Literal["offer"]
@@ -55,33 +59,38 @@ class SetFloor(Frame):
     floor: Literal["", "audio", "audio_video"]
 
 
+class Quality(Frame):
+    video: Literal["high", "low", "off"]  # "off": audio only, the SFU stops sending video
+    allow_audio_only: bool = False  # the server may go down to "off" by itself on a weak connection
+
+
 class Block(Frame):
     participant_id: int
     kind: Literal["audio", "video"]
     blocked: bool
 
 
-@handles_async("media.publish", Publish)
+@handles_async("media.publish", Publish, lane=lambda m: m.kind)
 async def publish(peer, message):
     return await peer.publish(message.kind, message.jsep.model_dump())
 
 
-@handles_async("media.unpublish", Unpublish)
+@handles_async("media.unpublish", Unpublish, lane=lambda m: m.kind)
 async def unpublish(peer, message):
     return await peer.unpublish(message.kind)
 
 
-@handles_async("media.subscribe", Subscribe)
+@handles_async("media.subscribe", Subscribe, lane=lambda m: SUBSCRIBER)
 async def subscribe(peer, message):
     return await peer.subscribe(message.feeds)
 
 
-@handles_async("media.start", Start)
+@handles_async("media.start", Start, lane=lambda m: SUBSCRIBER)
 async def start(peer, message):
     return await peer.answer(message.jsep.model_dump())
 
 
-@handles_async("media.trickle", Trickle)
+@handles_async("media.trickle", Trickle, lane=lambda m: m.target)
 async def trickle(peer, message):
     candidate = message.candidate.model_dump() if message.candidate else None
     return await peer.trickle(message.target, candidate)
@@ -95,6 +104,11 @@ async def set_floor(peer, message):
 @handles_async("media.block", Block)
 async def block(peer, message):
     return await peer.block(message.participant_id, message.kind, message.blocked)
+
+
+@handles_async("media.quality", Quality, lane=lambda m: SUBSCRIBER)
+async def quality(peer, message):
+    return await peer.set_quality(message.video, message.allow_audio_only)
 
 
 @after("session.end")

@@ -7,10 +7,13 @@ feed is gone, on the media server as in both pages.
 """
 
 import re
+import secrets
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from conftest import free_port
 from rostrum.live.tests.test_browser_live_room import (  # noqa: F401 — fixtures
     HOST_EMAIL,
     SCREEN_DESKTOP,
@@ -71,74 +74,97 @@ def wait_for(page: Page, condition, message: str, timeout_ms: int = 20_000):
         waited += 250
 
 
+@contextmanager
+def media_browser(*extra_args: str):
+    """Chromium with its fake camera and microphone. Yields ``open_page(name)``: a page in a context
+    of its own (another person). A script error in any page fails the test at the end."""
+    STEPS_DONE.clear()
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        args = [*CHROMIUM_ARGS, *MEDIA_ARGS, *extra_args]
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+
+        def open_page(name: str) -> Page:
+            context = browser.new_context(viewport=SCREEN_DESKTOP)
+            context.set_default_timeout(20_000)
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
+            return page
+
+        try:
+            yield open_page
+        finally:
+            browser.close()
+    assert not errors, f"script errors in the pages: {errors}"
+
+
+def start_session(host: Page, base_url: str, room: dict) -> None:
+    """The host logs in, enters the room and starts the session."""
+    log_in(host, base_url, HOST_EMAIL)
+    host.goto(base_url + room["path"])
+    host.get_by_role("button", name="Enter").click()
+    host.get_by_role("button", name="Start session").click()
+    expect(host.locator("#live-state")).to_have_text("Live")
+
+
 @pytest.fixture
-def media_server(janus_node, monkeypatch):
-    """The app's server (asgi_server) will control this Janus."""
-    monkeypatch.setenv("ROSTRUM_JANUS_URLS", janus_node.url)
-    monkeypatch.setenv("ROSTRUM_JANUS_API_SECRET", janus_node.api_secret)
-    return janus_node
+def media_server(tmp_path, monkeypatch):
+    """A Janus of this test's own, that the app's server (asgi_server) will control.
+
+    Not the session's ``janus_node``: each test's server has a secret key of its own, and its
+    sessions are numbered from 1 again, so a room left there by an earlier test would have the same
+    number and another secret (Janus answers "wrong secret" to the new server's mutes).
+    """
+    from rostrum.media.process import JanusProcess
+
+    with JanusProcess(tmp_path / "janus", secrets.token_hex(16), free_port()) as node:
+        monkeypatch.setenv("ROSTRUM_JANUS_URLS", node.url)
+        monkeypatch.setenv("ROSTRUM_JANUS_API_SECRET", node.api_secret)
+        yield node
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_webinar_with_camera_and_the_floor(media_server, asgi_server):  # noqa: F811 — the fixture
     base_url, room = asgi_server
-    STEPS_DONE.clear()
-    errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS, headless=True)
-        try:
-            pages = {}
-            for name in ("host", "ann"):
-                context = browser.new_context(viewport=SCREEN_DESKTOP)
-                context.set_default_timeout(15_000)
-                pages[name] = context.new_page()
-                pages[name].on("pageerror", lambda error, name=name: errors.append(f"{name}: {error}"))
-            host, ann = pages["host"], pages["ann"]
+    with media_browser() as open_page:
+        host, ann = open_page("host"), open_page("ann")
 
-            with step("the host starts the session and Ann is let in"):
-                log_in(host, base_url, HOST_EMAIL)
-                host.goto(base_url + room["path"])
-                host.get_by_role("button", name="Enter").click()
-                host.get_by_role("button", name="Start session").click()
-                expect(host.locator("#live-state")).to_have_text("Live")
-                join_by_number(ann, base_url, room["number"], "Ann Attendee")
-                expect(ann.locator("#live-room")).to_be_visible()
-                expect(ann.get_by_text("Nobody is on camera yet.")).to_be_visible()
-                expect(ann.get_by_role("button", name="Start camera and microphone")).to_be_hidden()
+        with step("the host starts the session and Ann is let in"):
+            start_session(host, base_url, room)
+            join_by_number(ann, base_url, room["number"], "Ann Attendee")
+            expect(ann.locator("#live-room")).to_be_visible()
+            expect(ann.get_by_text("Nobody is on camera yet.")).to_be_visible()
+            expect(ann.get_by_role("button", name="Start camera and microphone")).to_be_hidden()
 
-            with step("the host's camera plays in Ann's page: frames decoded, not a black picture"):
-                host.get_by_role("button", name="Start camera and microphone").click()
-                expect(host.get_by_role("button", name="Stop camera and microphone")).to_have_attribute(
-                    "aria-pressed", "true"
-                )
-                tile = ann.locator("#live-feeds > li", has_text="Hanna Host")
-                expect(tile).to_be_visible()
-                wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded")
-                video = tile.locator("video")
-                wait_for(ann, lambda: video.evaluate("v => v.readyState") >= 2, "the video does not play")
-                assert video.evaluate(BRIGHTNESS) > 20, "the picture is black"
-                wait_for(ann, lambda: received(ann)["audio"]["packets"] > 10, "no audio from the host")
+        with step("the host's camera plays in Ann's page: frames decoded, not a black picture"):
+            host.get_by_role("button", name="Start camera and microphone").click()
+            expect(host.get_by_role("button", name="Stop camera and microphone")).to_have_attribute(
+                "aria-pressed", "true"
+            )
+            tile = ann.locator("#live-feeds > li", has_text="Hanna Host")
+            expect(tile).to_be_visible()
+            wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded")
+            video = tile.locator("video")
+            wait_for(ann, lambda: video.evaluate("v => v.readyState") >= 2, "the video does not play")
+            assert video.evaluate(BRIGHTNESS) > 20, "the picture is black"
+            wait_for(ann, lambda: received(ann)["audio"]["packets"] > 10, "no audio from the host")
 
-            with step("the host gives Ann the floor for her microphone and hears her"):
-                host.get_by_role("button", name="Give the floor (microphone): Ann Attendee").click()
-                expect(host.locator("#live-people-list")).to_contain_text("has the floor")
-                ann.get_by_role("button", name="Start microphone").click()
-                expect(ann.get_by_role("button", name="Stop camera and microphone")).to_be_visible()
-                expect(host.locator("#live-feeds > li", has_text="Ann Attendee")).to_contain_text("audio only")
-                wait_for(host, lambda: received(host)["audio"]["energy"] > 0, "the host hears nothing from Ann")
+        with step("the host gives Ann the floor for her microphone and hears her"):
+            host.get_by_role("button", name="Give the floor (microphone): Ann Attendee").click()
+            expect(host.locator("#live-people-list")).to_contain_text("has the floor")
+            ann.get_by_role("button", name="Start microphone").click()
+            expect(ann.get_by_role("button", name="Stop camera and microphone")).to_be_visible()
+            expect(host.locator("#live-feeds > li", has_text="Ann Attendee")).to_contain_text("audio only")
+            wait_for(host, lambda: received(host)["audio"]["energy"] > 0, "the host hears nothing from Ann")
 
-            with step("the host takes the floor back: Ann's feed is gone, and she cannot start it again"):
-                host.get_by_role("button", name="Take the floor back: Ann Attendee").click()
-                expect(host.locator("#live-feeds > li", has_text="Ann Attendee")).to_have_count(0)
-                expect(ann.locator("#live-media-message")).to_have_text(
-                    "Your camera or screen was stopped by the organiser."
-                )
-                expect(ann.get_by_role("button", name=re.compile("microphone"))).to_be_hidden()
-
-            assert not errors, f"script errors in the pages: {errors}"
-        finally:
-            browser.close()
+        with step("the host takes the floor back: Ann's feed is gone, and she cannot start it again"):
+            host.get_by_role("button", name="Take the floor back: Ann Attendee").click()
+            expect(host.locator("#live-feeds > li", has_text="Ann Attendee")).to_have_count(0)
+            expect(ann.locator("#live-media-message")).to_have_text(
+                "Your camera or screen was stopped by the organiser."
+            )
+            expect(ann.get_by_role("button", name=re.compile("microphone"))).to_be_hidden()
 
 
 def remote_videos_playing(page: Page) -> int:
@@ -161,40 +187,23 @@ def remote_videos_playing(page: Page) -> int:
 @pytest.mark.parametrize("asgi_server", ["seed_meeting"], indirect=True)
 def test_a_meeting_of_three_where_everyone_sees_everyone(media_server, asgi_server):  # noqa: F811 — the fixture
     base_url, room = asgi_server
-    STEPS_DONE.clear()
-    errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS, headless=True)
-        try:
-            pages = {}
-            for name in ("host", "ann", "bob"):
-                context = browser.new_context(viewport=SCREEN_DESKTOP)
-                context.set_default_timeout(20_000)
-                pages[name] = context.new_page()
-                pages[name].on("pageerror", lambda error, name=name: errors.append(f"{name}: {error}"))
-            host = pages["host"]
+    with media_browser() as open_page:
+        pages = {name: open_page(name) for name in ("host", "ann", "bob")}
+        host = pages["host"]
 
-            with step("the host starts the meeting; Ann and Bob join by number"):
-                log_in(host, base_url, HOST_EMAIL)
-                host.goto(base_url + room["path"])
-                host.get_by_role("button", name="Enter").click()
-                host.get_by_role("button", name="Start session").click()
-                expect(host.locator("#live-state")).to_have_text("Live")
-                for name, person in (("ann", "Ann Attendee"), ("bob", "Bob Attendee")):
-                    join_by_number(pages[name], base_url, room["number"], person)
-                    expect(pages[name].locator("#live-room")).to_be_visible()
+        with step("the host starts the meeting; Ann and Bob join by number"):
+            start_session(host, base_url, room)
+            for name, person in (("ann", "Ann Attendee"), ("bob", "Bob Attendee")):
+                join_by_number(pages[name], base_url, room["number"], person)
+                expect(pages[name].locator("#live-room")).to_be_visible()
 
-            with step("everyone turns on camera and microphone, as anyone may in a meeting"):
-                for page in pages.values():
-                    page.get_by_role("button", name="Start camera and microphone").click()
-                    expect(page.get_by_role("button", name="Stop camera and microphone")).to_be_visible()
+        with step("everyone turns on camera and microphone, as anyone may in a meeting"):
+            for page in pages.values():
+                page.get_by_role("button", name="Start camera and microphone").click()
+                expect(page.get_by_role("button", name="Stop camera and microphone")).to_be_visible()
 
-            with step("each of the three sees the two others' video playing"):
-                for name, page in pages.items():
-                    expect(page.locator("#live-feeds > li")).to_have_count(3)
-                    both = lambda page=page: remote_videos_playing(page) == 2  # noqa: E731
-                    wait_for(page, both, f"{name} does not see both others")
-
-            assert not errors, f"script errors in the pages: {errors}"
-        finally:
-            browser.close()
+        with step("each of the three sees the two others' video playing"):
+            for name, page in pages.items():
+                expect(page.locator("#live-feeds > li")).to_have_count(3)
+                both = lambda page=page: remote_videos_playing(page) == 2  # noqa: E731
+                wait_for(page, both, f"{name} does not see both others")

@@ -86,6 +86,14 @@ def test_production_nat_stun_and_turn_come_from_the_environment(tmp_path, monkey
     assert 'turn_type = "udp"' in janus and 'turn_user = "rostrum"' in janus and 'turn_pwd = "pw"' in janus
 
 
+def test_a_node_of_several_answers_on_its_private_address_to_the_app_servers_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROSTRUM_JANUS_API_ADDRESS", "10.0.0.5")
+    monkeypatch.setenv("ROSTRUM_JANUS_API_ACL", "10.0.0.2,10.0.0.3")
+    options = janus_settings("s3cret", 18188)
+    ws = write_config(options, tmp_path / "conf").joinpath("janus.transport.websockets.jcfg").read_text()
+    assert 'ws_ip = "10.0.0.5"' in ws and 'ws_acl = "10.0.0.2,10.0.0.3"' in ws
+
+
 def test_the_ice_interface_found_at_start_up_is_a_real_one(monkeypatch):
     monkeypatch.delenv("ROSTRUM_JANUS_ICE_INTERFACE", raising=False)
     name = default_interface()
@@ -93,15 +101,15 @@ def test_the_ice_interface_found_at_start_up_is_a_real_one(monkeypatch):
     assert janus_config.ipv4_address(name), "Janus needs an IPv4 address there (it gathers nothing on loopback)"
 
 
-def test_a_sessions_room_is_placed_by_its_id_with_a_secret_of_its_own(settings):
-    settings.MEDIA_NODES = ["ws://10.0.0.1:8188", "ws://10.0.0.2:8188", "ws://10.0.0.3:8188"]
-    room = media_room_for(1234567, "webinar", max_publishers=8)
-    assert room.node == "ws://10.0.0.2:8188"  # 1234567 % 3 == 1
+def test_a_sessions_room_is_numbered_by_the_session_with_a_secret_of_its_own_on_every_node(settings):
+    room = media_room_for(1234567, "webinar", max_publishers=8, node="ws://10.0.0.2:8188")
+    assert room.node == "ws://10.0.0.2:8188"  # which node: rostrum.media.placement (test_placement.py)
     assert room.room_id == 1234567 and room.max_publishers == 8
     expected = hmac.new(settings.SECRET_KEY.encode(), b"janus-room:1234567", hashlib.sha256).hexdigest()
     assert room.secret == expected == room_secret(1234567)
     assert room_secret(1234568) != room.secret
-    assert {media_room_for(i, "meeting", 4).node for i in range(3)} == set(settings.MEDIA_NODES)
+    edge = media_room_for(1234567, "webinar", max_publishers=8, node="ws://10.0.0.3:8188")
+    assert (edge.room_id, edge.secret) == (room.room_id, room.secret)  # an edge room is the same room elsewhere
 
 
 def test_the_api_secret_is_shared_by_the_app_and_scripts_run_without_configuration():

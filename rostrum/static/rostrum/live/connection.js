@@ -45,10 +45,11 @@ export class LiveConnection {
   // "connected", "reconnecting", "struggling" (reconnecting, and refused several times in a row),
   // "expelled", "unauthorised". onPresence(frame): the latest
   // presence frame (not sequenced). onError(frame): an error frame that answers no request.
+  // onMediaQuality(frame): the server lowered the video this page receives.
   constructor(url, handlers = {}) {
     this.url = url;
     const ignore = () => {};
-    this.handlers = { onState: ignore, onEvent: ignore, onStatus: ignore, onPresence: ignore, onError: ignore, ...handlers };
+    this.handlers = { onState: ignore, onEvent: ignore, onStatus: ignore, onPresence: ignore, onError: ignore, onMediaQuality: ignore, ...handlers };
     this.state = null;
     this.lastSeq = null;
     this.status = null;
@@ -150,6 +151,9 @@ export class LiveConnection {
         break;
       case "presence":
         this.handlers.onPresence(frame);
+        break;
+      case "media.quality": // the server lowered what this page receives (not sequenced)
+        this.handlers.onMediaQuality(frame);
         break;
       case "closed":
         if (frame.reason === "expelled") this._finish("expelled");

@@ -6,8 +6,12 @@
 // (camera, screen) and one for everything received; the server's `streams` say which feed each
 // received transceiver (mid) carries.
 
+import { openDevices } from "./devices.js";
 import { el, format, reconcile, setText, show } from "./dom.js";
+import { Layout, arrangeFeeds, decorateTile, renderLayout, setUpLayout, updateLayoutTile } from "./layout.js";
+import { sendEncodings } from "./quality.js";
 import { isOrganiser } from "./reducer.js";
+import { Speaking } from "./speaking.js";
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 3000;
@@ -25,6 +29,7 @@ export class Media {
     this.receiver = null; // {pc, streams: [{mid, feed_id}], trickleReady, pending}
     this.remote = new Map(); // feed id -> MediaStream
     this.feeds = ""; // the feed ids received now, as a key
+    this.resume = new Map(); // kind -> the tracks to publish again once reconnected
     this.busy = false;
     this.retry = null;
   }
@@ -33,15 +38,15 @@ export class Media {
     return $("live-media-message");
   }
 
-  async publish(kind, { audio = true, video = true } = {}) {
+  // `stream`: tracks already open (publishing again after a reconnect), else the devices are asked.
+  async publish(kind, { audio = true, video = true, stream = null } = {}) {
     const { room } = this;
     if (this.published.has(kind)) return;
-    let stream;
     try {
-      stream =
+      stream ??=
         kind === "screen"
           ? await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false })
-          : await navigator.mediaDevices.getUserMedia({ audio, video });
+          : await openDevices({ audio, video });
     } catch (error) {
       room.say(this.status, room.strings.media_denied);
       return;
@@ -54,7 +59,9 @@ export class Media {
       if (ready) room.send("media.trickle", { target: kind, candidate }, { quiet: true });
       else pending.push(candidate);
     };
-    for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: "sendonly", streams: [stream] });
+    for (const track of stream.getTracks()) {
+      pc.addTransceiver(track, { direction: "sendonly", streams: [stream], sendEncodings: sendEncodings(kind, track) });
+    }
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     const reply = await room.send("media.publish", { kind, jsep: { type: offer.type, sdp: offer.sdp } }, { status: this.status });
@@ -86,8 +93,42 @@ export class Media {
     return true;
   }
 
+  // The room's socket is gone (a network drop, a server restart): the server hangs up this page's
+  // handles with it. Close the peer connections but keep the open tracks, to publish them again
+  // once a new socket has its snapshot (sync) — no new permission prompt, no "stopped" message.
+  // `keep = false`: the page will not come back (left, removed): the tracks stop too.
+  detach({ keep = true } = {}) {
+    for (const [kind, mine] of this.published) {
+      this.resume.set(kind, mine.stream);
+      mine.pc.close();
+    }
+    this.published.clear();
+    this.closeReceiver();
+    this.feeds = "";
+    if (!keep) this.forgetResumed();
+  }
+
+  forgetResumed() {
+    for (const stream of this.resume.values()) stream.getTracks().forEach((track) => track.stop());
+    this.resume.clear();
+  }
+
+  resumePublishing(state) {
+    if (state.session.state !== "live") {
+      this.forgetResumed();
+      return;
+    }
+    for (const [kind, stream] of this.resume) {
+      this.resume.delete(kind);
+      const live = stream.getTracks().some((track) => track.readyState === "live");
+      if (live) this.publish(kind, { stream }); // the server decides again whether it may
+    }
+  }
+
   // After every state change: receive what others publish; drop what the server ended.
   sync(state) {
+    const connection = this.room.connection;
+    if (this.resume.size && connection.status === "connected" && !connection.awaitingSnapshot) this.resumePublishing(state);
     const live = new Set(state.media.feeds.map((feed) => feed.feed_id));
     for (const [kind, mine] of this.published) {
       // The server's event may come after the ack: a feed ends here once it was seen live.
@@ -99,13 +140,16 @@ export class Media {
     }
     const wanted = state.media.feeds.filter((feed) => feed.participant_id !== state.me.id).map((feed) => feed.feed_id);
     const key = wanted.sort((a, b) => a - b).join(",");
-    if (key !== this.feeds && !this.busy) this.receive(wanted, key);
+    // Not while a retry waits: offline, the request fails at once, and receive → render → sync
+    // would go round without ever yielding to the page.
+    if (key !== this.feeds && !this.busy && !this.retry) this.receive(wanted, key);
   }
 
   async receive(feeds, key) {
     const { room } = this;
     this.busy = true;
     clearTimeout(this.retry);
+    this.retry = null;
     try {
       const reply = await room.connection.request("media.subscribe", { feeds });
       if (!feeds.length) this.closeReceiver();
@@ -114,7 +158,10 @@ export class Media {
       this.feeds = key;
     } catch (error) {
       // A feed that ended meanwhile, or the media server away for a moment: try again shortly.
-      this.retry = setTimeout(() => room.state && this.sync(room.state), RETRY_MS);
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        if (room.state) this.sync(room.state);
+      }, RETRY_MS);
     } finally {
       this.busy = false;
     }
@@ -161,6 +208,10 @@ export class Media {
 
 export function setUpMedia(room) {
   room.media = new Media(room);
+  room.layout = new Layout();
+  room.speaking = new Speaking(room.media, () => room.render());
+  room.speaking.start();
+  setUpLayout(room);
   $("live-camera").addEventListener("click", () => {
     const media = room.media;
     if (media.published.has("camera")) media.unpublish("camera");
@@ -241,11 +292,15 @@ function updateTile(room, node, feed) {
 export function renderMedia(room) {
   const { state, strings, media } = room;
   media.sync(state);
-  const feeds = [...state.media.feeds].sort((a, b) => (a.kind === "screen" ? -1 : 0) - (b.kind === "screen" ? -1 : 0));
+  const { main, feeds } = arrangeFeeds(room, state.media.feeds);
   reconcile($("live-feeds"), feeds.map((feed) => ({ ...feed, id: feed.feed_id })), {
-    create: (feed) => feedTile(room, feed),
-    update: (node, feed) => updateTile(room, node, feed),
+    create: (feed) => decorateTile(room, feedTile(room, feed), feed),
+    update: (node, feed) => {
+      updateTile(room, node, feed);
+      updateLayoutTile(room, node, feed, main);
+    },
   });
+  renderLayout(room, main, feeds.length);
   show($("live-stage-empty"), feeds.length === 0);
   const live = state.session.state === "live";
   const may = state.media.may_publish;

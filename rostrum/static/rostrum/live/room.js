@@ -6,16 +6,19 @@
 import { setUpChat, renderChat } from "./chat.js";
 import { LiveConnection, liveUrl } from "./connection.js";
 import { setUpCta, renderCta } from "./cta.js";
+import { setUpDevicePanel, renderDevicePanel } from "./devicepanel.js";
 import { busy, format, setText, show } from "./dom.js";
 import { setUpHands, renderHands } from "./hands.js";
 import { setUpMedia, renderMedia } from "./media.js";
+import { setUpQuality, renderQuality } from "./quality.js";
+import { setUpMine, renderMine } from "./mine.js";
 import { Directory, setUpPeople, renderPeople } from "./participants.js";
 import { setUpPolls, renderPolls } from "./polls.js";
 import { setUpQa, renderQa } from "./qa.js";
 import { isOrganiser } from "./reducer.js";
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ["live-waiting", "live-room", "live-ended", "live-removed", "live-unauthorised"];
+const VIEWS = ["live-waiting", "live-room", "live-ended", "live-removed", "live-unauthorised", "live-left"];
 
 function createRoom(app, strings) {
   const room = {
@@ -63,6 +66,7 @@ function chooseView(room) {
   const { state, status } = room;
   if (status === "expelled") return "live-removed";
   if (status === "unauthorised") return "live-unauthorised";
+  if (status === "stopped") return "live-left";
   if (!state) return "live-waiting";
   if (state.session.state === "ended") return "live-ended";
   if (isOrganiser(state.me.role)) return "live-room";
@@ -77,7 +81,7 @@ function switchView(room, view) {
   for (const id of VIEWS) show($(id), id === view);
   if (previous === null) return;
   if (view === "live-room" && previous === "live-waiting") setText($("live-announce"), room.strings.session_started);
-  if (["live-ended", "live-removed", "live-unauthorised"].includes(view)) {
+  if (["live-ended", "live-removed", "live-unauthorised", "live-left"].includes(view)) {
     // Where the page changed under them: take keyboard and screen reader users there.
     $(view).querySelector("h2")?.focus();
   }
@@ -114,10 +118,13 @@ function render(room) {
   switchView(room, chooseView(room));
   const { state } = room;
   renderWaiting(room);
+  renderDevicePanel(room);
   if (!state || room.view !== "live-room") return;
   renderRoles(state);
   renderToolbar(room);
   renderMedia(room);
+  renderQuality(room);
+  renderMine(room);
   renderCta(room);
   renderChat(room);
   renderQa(room);
@@ -156,6 +163,19 @@ function setUpToolbar(room) {
   );
 }
 
+// Leave: hang up (the server ends what this page published when its socket closes) and say so;
+// "Return" loads the page again, which is the same participant coming back.
+function setUpLeave(room) {
+  $("live-leave").addEventListener("click", () => {
+    for (const kind of [...room.media.published.keys()]) room.media.stopLocal(kind);
+    room.media.closeReceiver();
+    room.speaking.stop();
+    room.quality.stop();
+    room.connection.stop();
+  });
+  $("live-return").addEventListener("click", () => window.location.reload());
+}
+
 function main() {
   const app = $("live-app");
   const stringsNode = $("live-strings");
@@ -169,6 +189,10 @@ function main() {
   setUpCta(room);
   setUpPeople(room);
   setUpMedia(room);
+  setUpQuality(room);
+  setUpMine(room);
+  setUpDevicePanel(room);
+  setUpLeave(room);
 
   app.liveRoom = room; // for the browser tests (getStats on the peer connections)
   room.connection = new LiveConnection(liveUrl(window.location, app.dataset.joinToken), {
@@ -182,8 +206,14 @@ function main() {
       if (frame.type === "session.ended") setText($("live-announce"), room.strings.session_ended);
     },
     onStatus(status) {
+      // The server hangs up this page's media with a lost socket; it is published again once back.
+      if (["reconnecting", "struggling"].includes(status)) room.media.detach();
+      if (["expelled", "unauthorised", "stopped"].includes(status)) room.media.detach({ keep: false });
       renderStatus(room, status);
       render(room);
+    },
+    onMediaQuality(frame) {
+      room.quality.lowerFromServer(frame);
     },
     onPresence(frame) {
       room.presence = frame;

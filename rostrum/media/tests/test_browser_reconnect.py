@@ -1,0 +1,72 @@
+"""Calls recover by themselves when a page's room socket drops: real Chromium, the app and Janus.
+
+The server hangs up a page's media handles with its socket. Back online, the page publishes its
+camera again from the tracks it kept open (no new permission prompt, no "stopped by the organiser"
+message) and subscribes afresh; the others see its picture again.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from rostrum.live.tests.test_browser_live_room import (  # noqa: F401 — fixtures
+    Network,
+    asgi_server,
+    migrated_sqlite,
+    server_var_dir,
+    step,
+)
+from rostrum.media.tests.test_browser_media import media_browser, media_server, received, start_session, wait_for  # noqa: F401 — fixtures
+from rostrum.rooms.tests.test_browser_journey import join_by_number
+
+
+def frames_grow(page: Page, by: int = 10) -> bool:
+    """Whether the page decodes ``by`` more video frames within ten seconds (counters of a
+    renegotiated or new connection start again from 0: only increases count)."""
+    previous, grown = received(page)["video"]["frames"], 0
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        now = received(page)["video"]["frames"]
+        grown += max(0, now - previous) if now >= previous else now
+        previous = now
+        if grown >= by:
+            return True
+    return False
+
+
+def drop_and_restore(page: Page, network: Network) -> None:
+    connections = network.connections
+    network.go_down()
+    expect(page.locator("#live-connection")).to_have_text(re.compile("Reconnecting"))
+    page.wait_for_timeout(1_000)
+    network.come_back()
+    wait_for(page, lambda: network.connections == connections + 1, "the page did not reconnect")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_media_comes_back_after_the_room_socket_drops(media_server, asgi_server):  # noqa: F811 — the fixture
+    base_url, room = asgi_server
+    with media_browser() as open_page:
+        host, ann = open_page("host"), open_page("ann")
+        networks = {"host": Network(), "ann": Network()}
+        for page, network in ((host, networks["host"]), (ann, networks["ann"])):
+            page.route_web_socket(re.compile(r"/ws/live/"), network.route)
+
+        with step("the host's camera plays in Ann's page"):
+            start_session(host, base_url, room)
+            join_by_number(ann, base_url, room["number"], "Ann Attendee")
+            expect(ann.locator("#live-room")).to_be_visible()
+            host.get_by_role("button", name="Start camera and microphone").click()
+            wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded")
+
+        with step("the host's socket drops and comes back: the camera is on again, Ann sees it"):
+            drop_and_restore(host, networks["host"])
+            expect(host.get_by_role("button", name="Stop camera and microphone")).to_be_visible()
+            expect(host.locator("#live-media-message")).not_to_have_text(re.compile("stopped"))
+            assert frames_grow(ann), "Ann's picture did not come back"
+
+        with step("Ann's socket drops and comes back: she receives the host's picture again"):
+            drop_and_restore(ann, networks["ann"])
+            assert frames_grow(ann), "Ann receives no picture after her reconnect"
