@@ -8,6 +8,7 @@ from channels.testing.websocket import WebsocketCommunicator
 
 from rostrum.asgi import application
 from rostrum.engagement.models import ChatMessage
+from rostrum.live.consumers import MAX_FRAME_BYTES
 from rostrum.live.tests.conftest import connect, fresh_snapshot, join
 from rostrum.rooms.models import Attendance, Participant, Session
 from rostrum.rooms.tests.factories import make_room
@@ -177,7 +178,7 @@ async def test_malformed_frames_get_clear_errors(webinar):
     assert (await ann.receive())["code"] == "bad_json"
     await ann.communicator.send_to(text_data="[1, 2]")
     assert (await ann.receive())["code"] == "bad_json"
-    await ann.communicator.send_to(text_data='{"type": "chat.post", "data": {"text": "' + "x" * 50000 + '"}}')
+    await ann.communicator.send_to(text_data='{"type": "chat.post", "data": {"text": "' + "x" * MAX_FRAME_BYTES + '"}}')
     assert (await ann.receive())["code"] == "frame_too_large"
     assert await database_sync_to_async(ChatMessage.objects.count)() == 0
 
