@@ -130,7 +130,7 @@ def check_publish(context, kind: str, sdp: str) -> PublishPlan:
         if "video" not in sent:
             raise LiveError("invalid", _("A screen share sends video."))
         others = live_publications(session).filter(kind=FeedKind.SCREEN).exclude(participant=participant)
-        if others.exists():
+        if others.exists() and not session.allows_several_screens:
             raise LiveError("screen_busy", _("Someone else is sharing a screen. Ask them to stop first."))
     else:
         allowed = allowed_media(participant, session)
@@ -295,6 +295,16 @@ def check_block(context, participant_id: int, kind: str, blocked: bool) -> tuple
     if feed is None:
         return room_plan(context.session), None, []
     return room_plan(context.session), feed.feed_id, feed.mids.get(kind, [])
+
+
+def check_allow_several_screens(context, allowed: bool) -> None:
+    """An organiser lets several people share a screen at once, or goes back to one at a time
+    (screens already shared stay; the next share waits for them to end)."""
+    require_moderator(context)
+    session = context.session
+    session.allows_several_screens = allowed
+    session.save(update_fields=["allows_several_screens"])
+    publish_on_commit(session, "media.screens", {"several": allowed}, audiences.everyone())
 
 
 def blocks_of(context) -> dict:

@@ -21,6 +21,7 @@ def media_part(context) -> dict:
         "may_publish": may_publish(media_rights(me, session.room.room_type), me.is_organiser),
         "my_floor": me.media_floor,
         "my_blocks": {"mic": me.mic_blocked, "camera": me.camera_blocked},
+        "several_screens": session.allows_several_screens,
     }
     if me.is_organiser:
         given = session.participants.filter(role=ParticipantRole.ATTENDEE).exclude(media_floor=Floor.NONE)
@@ -37,6 +38,11 @@ def media_published(snapshot, data, viewer):
 @reduces("media.unpublished")
 def media_unpublished(snapshot, data, viewer):
     snapshot["media"]["feeds"] = [f for f in snapshot["media"]["feeds"] if f["feed_id"] != data["feed_id"]]
+
+
+@reduces("media.screens")
+def media_screens(snapshot, data, viewer):
+    snapshot["media"]["several_screens"] = data["several"]
 
 
 @reduces("media.blocked")

@@ -77,6 +77,7 @@ class Session(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     admits_automatically = models.BooleanField(default=True)
     chat_locked = models.BooleanField(default=False)
+    allows_several_screens = models.BooleanField(default=False)  # else one screen share at a time
     last_seq = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

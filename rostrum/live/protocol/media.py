@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from rostrum.live.protocol.base import Frame
-from rostrum.live.registry import after, handles_async
+from rostrum.live.registry import after, handles, handles_async
+from rostrum.media import actions
 from rostrum.media.actions import MAX_SDP_BYTES
 
 # Lanes (``rostrum.live.registry.Handler.lane``): a socket's frames about one peer connection run
@@ -64,6 +65,10 @@ class Quality(Frame):
     allow_audio_only: bool = False  # the server may go down to "off" by itself on a weak connection
 
 
+class AllowScreens(Frame):
+    allowed: bool
+
+
 class Block(Frame):
     participant_id: int
     kind: Literal["audio", "video"]
@@ -109,6 +114,11 @@ async def block(peer, message):
 @handles_async("media.quality", Quality, lane=lambda m: SUBSCRIBER)
 async def quality(peer, message):
     return await peer.set_quality(message.video, message.allow_audio_only)
+
+
+@handles("media.allow_screens", AllowScreens)
+def allow_screens(context, message):
+    actions.check_allow_several_screens(context, message.allowed)
 
 
 @after("session.end")

@@ -186,6 +186,31 @@ async def test_one_screen_share_at_a_time(webinar, fake):
     assert [(f["name"], f["kind"]) for f in ann.state["media"]["feeds"]] == [("Pat Presenter", "screen")]
 
 
+async def test_the_host_may_allow_several_screen_shares_at_once(webinar, fake):
+    host, ann, bob = await start(webinar)
+    presenter = await database_sync_to_async(join)(webinar["room"], "p-key", "Pat Presenter", ParticipantRole.PRESENTER)
+    pat = await connect(presenter)
+    await refused(ann, "media.allow_screens", {"allowed": True}, "not_allowed")  # organisers only
+    await refused(host, "media.allow_screens", {"allowed": "yes please"}, "invalid")
+    await all_agree(host, ann, bob, pat)
+    assert ann.state["media"]["several_screens"] is False
+    await ok(host, "media.publish", {"kind": "screen", "jsep": offer(VIDEO)})
+    await refused(pat, "media.publish", {"kind": "screen", "jsep": offer(VIDEO)}, "screen_busy")
+    await ok(host, "media.allow_screens", {"allowed": True})
+    await ok(pat, "media.publish", {"kind": "screen", "jsep": offer(VIDEO)})
+    await all_agree(host, ann, bob, pat)
+    assert ann.state["media"]["several_screens"] is True
+    assert sorted(f["name"] for f in ann.state["media"]["feeds"] if f["kind"] == "screen") == [
+        "Hanna Host",
+        "Pat Presenter",
+    ]
+    await ok(host, "media.allow_screens", {"allowed": False})  # the shares on go on; the next one waits
+    await ok(pat, "media.unpublish", {"kind": "screen"})
+    await ok(host, "media.publish", {"kind": "screen", "jsep": offer(VIDEO)})  # one's own share again
+    await refused(pat, "media.publish", {"kind": "screen", "jsep": offer(VIDEO)}, "screen_busy")
+    await all_agree(host, ann, bob, pat)
+
+
 async def test_subscribing_takes_only_live_feeds_of_this_session_and_only_once_let_in(webinar, owner, fake):
     host, ann, _bob = await start(webinar)
     await refused(ann, "media.subscribe", {"feeds": [12345]}, "not_found")

@@ -86,6 +86,9 @@ const REDUCERS = {
   "chat.deleted"(state, data) {
     state.chat = state.chat.filter((m) => m.id !== data.id);
   },
+  "media.screens"(state, data) {
+    state.media.several_screens = data.several;
+  },
   "chat.locked"(state, data) {
     state.session.chat_locked = data.locked;
   },

@@ -105,6 +105,7 @@ function renderToolbar(room) {
   show($("live-end"), isOrganiser(state.me.role) && state.session.state === "live");
   $("live-admit-auto").checked = Boolean(state.session.admits_automatically);
   $("live-chat-lock").checked = Boolean(state.session.chat_locked);
+  $("live-several-screens").checked = Boolean(state.media.several_screens);
 }
 
 function renderWaiting(room) {
@@ -157,6 +158,9 @@ function setUpToolbar(room) {
   });
   $("live-admit-auto").addEventListener("change", (change) =>
     room.send("session.set_admission", { automatic: change.currentTarget.checked }, { control: change.currentTarget, status }),
+  );
+  $("live-several-screens").addEventListener("change", (change) =>
+    room.send("media.allow_screens", { allowed: change.currentTarget.checked }, { control: change.currentTarget, status }),
   );
   $("live-chat-lock").addEventListener("change", (change) =>
     room.send("chat.lock", { locked: change.currentTarget.checked }, { control: change.currentTarget, status }),
