@@ -80,7 +80,14 @@ def end_rooms(session) -> list[str]:
 
 
 def origin_room(session) -> MediaNodeRoom:
-    """The session's origin room, placed now on the least-loaded node that is up if it has none."""
+    """The session's origin room, placed now on the least-loaded node that is up if it has none.
+
+    An ended session is never placed (a row made then would count as load for good): its last
+    origin, or an unsaved one on the first node if it never had media, names where it was.
+    """
+    if session.ended_at is not None:
+        last = MediaNodeRoom.objects.filter(session=session, is_origin=True).order_by("-created_at", "-pk").first()
+        return last or MediaNodeRoom(session=session, node=settings.MEDIA_NODES[0], is_origin=True)
     origin = _live_rooms(session).filter(is_origin=True).first()
     if origin is not None:
         has_feeds = Publication.objects.filter(session=session, ended_at=None).exists()

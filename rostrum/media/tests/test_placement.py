@@ -93,6 +93,20 @@ def test_every_node_down_still_tries_them_rather_than_refusing(owner):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_ended_session_is_never_placed_again(owner):
+    session, _host = a_session(owner)
+    placed = placement.origin_room(session).node
+    session.ended_at = timezone.now()
+    session.save(update_fields=["ended_at"])
+    placement.end_rooms(session)
+    assert placement.origin_room(session).node == placed  # where it was, for clean-up
+    never, _host = a_session(owner, name="Never live")
+    never.ended_at = timezone.now()
+    never.save(update_fields=["ended_at"])
+    assert placement.origin_room(never).pk is None
+    assert MediaNodeRoom.objects.filter(ended_at=None).count() == 0
+
+
 def test_two_processes_placing_the_same_session_at_once_agree(owner, monkeypatch):
     """Each thread stands for a process, with its own database connection and its own idea of which
     nodes are up: both decide before either records; the one origin per session settles it."""
