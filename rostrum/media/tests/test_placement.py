@@ -92,7 +92,6 @@ def test_every_node_down_still_tries_them_rather_than_refusing(owner):
     assert placement.origin_room(session).node == A
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_ended_session_is_never_placed_again(owner):
     session, _host = a_session(owner)
     placed = placement.origin_room(session).node
@@ -107,6 +106,7 @@ def test_an_ended_session_is_never_placed_again(owner):
     assert MediaNodeRoom.objects.filter(ended_at=None).count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_processes_placing_the_same_session_at_once_agree(owner, monkeypatch):
     """Each thread stands for a process, with its own database connection and its own idea of which
     nodes are up: both decide before either records; the one origin per session settles it."""
