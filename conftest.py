@@ -1,10 +1,14 @@
 """Shared fixtures: people and accounts made through the real actions."""
 
+import email
+import email.policy
 import secrets
 import socket
+from collections import deque
 from contextlib import contextmanager
 
 import pytest
+from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from huey.contrib import djhuey
@@ -23,6 +27,7 @@ def _isolated_state(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     settings.OUTBOX_DIR = tmp_path / "outbox"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     cache.clear()
     HUEY.flush()
     yield
@@ -125,3 +130,50 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class ScriptedMailServer:
+    """Accepts everything unless told otherwise: ``refuse_recipient[address] = "550 ..."``,
+    ``data_replies.append("451 ...")`` for the next DATA commands."""
+
+    def __init__(self):
+        self.received = []
+        self.refuse_recipient: dict[str, str] = {}
+        self.data_replies: deque[str] = deque()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse_recipient:
+            return self.refuse_recipient[address.lower()]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.data_replies:
+            return self.data_replies.popleft()
+        self.received.append(envelope)
+        return "250 OK"
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.received]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Django's SMTP backend pointed at a scripted server for this test."""
+    handler = ScriptedMailServer()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def closed_smtp_port(settings):
+    """Django's SMTP backend pointed at a port nobody listens on (connection refused)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 5

@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "rostrum.privacy",
     "rostrum.notifications",
     "rostrum.rooms",
+    "rostrum.registration",
+    "rostrum.contacts",
     "rostrum.engagement",
+    "rostrum.reports",
     "rostrum.live",
     "rostrum.media",
 ]
@@ -217,9 +220,12 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from here once collectstat
 STATICFILES_DIRS = [BASE_DIR / "rostrum" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_ROOT = VAR_DIR / "private"  # rostrum.core.storage: files no URL serves
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Files only ever served through a view that checks access (imports, reports): never under /media/.
+    "private": {"BACKEND": "rostrum.core.storage.PrivateFileSystemStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -13,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("rostrum.accounts.urls")),
     path("", include("rostrum.rooms.urls")),
+    path("", include("rostrum.contacts.urls")),
+    path("", include("rostrum.reports.urls")),
+    path("", include("rostrum.registration.urls")),
     path("", include("rostrum.notifications.urls")),
 ]
 

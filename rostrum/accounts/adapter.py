@@ -8,7 +8,9 @@ class RostrumAccountAdapter(DefaultAccountAdapter):
         """allauth's e-mails (confirmation, password reset) go through the queue like all others."""
         from rostrum.notifications.mail import queue_on_commit
 
-        queue_on_commit(self.render_mail(template_prefix, email, context))
+        queue_on_commit(
+            self.render_mail(template_prefix, email, context), kind=f"accounts.{template_prefix.rsplit('/')[-1]}"
+        )
 
     def clean_email(self, email: str) -> str:
         from rostrum.accounts.actions import has_claimed_free_account

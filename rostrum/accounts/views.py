@@ -9,12 +9,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rostrum.accounts import actions
-from rostrum.accounts.access import access_invitation_by_id, access_member_by_id, access_membership_by_account_id
+from rostrum.accounts.access import (
+    access_invitation_by_id,
+    access_member_by_id,
+    access_membership_by_account_id,
+    has_permission,
+)
 from rostrum.accounts.decorators import account_permission_required
 from rostrum.accounts.errors import AccountsError
 from rostrum.accounts.forms import AcceptInvitationForm, AccountDetailsForm, ChangeRoleForm, InviteMemberForm
 from rostrum.accounts.middleware import SESSION_KEY
 from rostrum.accounts.models import User
+from rostrum.reports.dashboard import PERIOD_DAYS, build_account_dashboard
+from rostrum.reports.presentation import weekly_charts
+
+
+def _period_days(request) -> int:
+    """The period the dashboard's figures cover: one of PERIOD_DAYS, the first by default."""
+    asked = request.GET.get("days", "")
+    return int(asked) if asked in {str(days) for days in PERIOD_DAYS} else PERIOD_DAYS[0]
 
 
 @login_required
@@ -22,8 +35,11 @@ def dashboard(request):
     if request.membership is None:
         return render(request, "accounts/no_account.html")
     account = request.membership.account
-    rooms = account.rooms.order_by("-created_at")[:5]
-    return render(request, "accounts/dashboard.html", {"account": account, "recent_rooms": rooms})
+    context = {"account": account, "recent_rooms": account.rooms.order_by("-created_at")[:5]}
+    if has_permission(request.membership, "view_reports"):
+        figures = build_account_dashboard(account, _period_days(request))
+        context |= {"figures": figures, "period_days": PERIOD_DAYS, "weekly_charts": weekly_charts(figures)}
+    return render(request, "accounts/dashboard.html", context)
 
 
 @require_POST

@@ -29,6 +29,7 @@ class OutboxEmailBackend(BaseEmailBackend):
                 subject=message.subject,
                 body=message.body,
                 html_body=_html_alternative(message),
+                message_id=message.extra_headers.get("Message-ID", ""),
             )
             path = outbox_dir / f"{timezone.now():%Y%m%d-%H%M%S}-{row.pk}.eml"
             path.write_bytes(message.message().as_bytes())

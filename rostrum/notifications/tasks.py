@@ -1,21 +1,25 @@
-"""E-mail leaves through the task queue, so a mail server that is down delays it, not the request."""
+"""E-mail leaves through the task queue, so a mail server that is down delays it, not the request.
 
-from django.core.mail import EmailMultiAlternatives
-from huey.contrib.djhuey import db_task
+Retries are the outbox table's (``next_attempt_at``), not Huey's: see ADR 0007.
+"""
 
-DELIVERY_RETRIES = 6
-RETRY_DELAY_SECONDS = 120
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from rostrum.notifications.actions import do_deliver_email, do_sweep_outbox
 
 
-@db_task(retries=DELIVERY_RETRIES, retry_delay=RETRY_DELAY_SECONDS)
-def deliver_email(payload: dict) -> int:
-    """Send one rendered message (see ``mail.build_payload``); Huey retries when sending fails."""
-    message = EmailMultiAlternatives(
-        subject=payload["subject"],
-        body=payload["body"],
-        from_email=payload["from_email"],
-        to=payload["to"],
-        alternatives=[tuple(alternative) for alternative in payload["alternatives"]],
-    )
-    message.content_subtype = payload["content_subtype"]
-    return message.send()
+@db_task()
+def deliver_outgoing(email_id: int) -> str | None:
+    """Send one ``OutgoingEmail`` if it is still due and no other worker has it."""
+    return do_deliver_email(email_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_outbox() -> int:
+    """Every minute: enqueue rows due for a retry, or whose enqueue was lost; settle interrupted ones."""
+    due = do_sweep_outbox(timezone.now())
+    for email_id in due:
+        deliver_outgoing(email_id)
+    return len(due)

@@ -18,6 +18,7 @@ ACCESS_FEATURES = {AccessType.PASSWORD: "password_access", AccessType.TOKEN: "to
 
 MAX_DURATION_MINUTES = 24 * 60
 JOIN_SESSION_KEY = "rostrum_admitted_rooms"
+JOIN_EMAIL_SESSION_KEY = "rostrum_admitted_emails"  # room id → a registrant's e-mail, for their participant
 PARTICIPANT_KEY_SESSION_KEY = "rostrum_participant_key"
 JOIN_RATE = "10/m"
 

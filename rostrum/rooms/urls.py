@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rostrum.rooms import session_views, views
+from rostrum.rooms import views
 
 urlpatterns = [
     path("rooms/", views.room_list, name="room_list"),
@@ -10,12 +10,6 @@ urlpatterns = [
     path("rooms/<int:room_id>/delete/", views.room_delete, name="room_delete"),
     path("rooms/<int:room_id>/tokens/", views.room_generate_tokens, name="room_generate_tokens"),
     path("rooms/<int:room_id>/tokens.csv", views.room_tokens_csv, name="room_tokens_csv"),
-    path("rooms/<int:room_id>/sessions/<int:session_id>/", session_views.session_detail, name="room_session_detail"),
-    path(
-        "rooms/<int:room_id>/sessions/<int:session_id>/chat.csv",
-        session_views.session_chat_csv,
-        name="room_session_chat_csv",
-    ),
     path("join/", views.join, name="join"),
     path("r/<slug:account_slug>/<slug:room_slug>/", views.room_enter, name="room_enter"),
     path("r/<slug:account_slug>/<slug:room_slug>/lobby/", views.room_lobby, name="room_lobby"),

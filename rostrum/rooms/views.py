@@ -15,9 +15,11 @@ from rostrum.accounts.models import Account
 from rostrum.core.ids import random_token
 from rostrum.core.views import rate_limited
 from rostrum.live.tokens import make_join_token
+from rostrum.registration.access import is_registration_required
 from rostrum.rooms import actions, presenters, session_actions
 from rostrum.rooms.access import access_room_by_id, find_room_by_number, find_room_by_slugs, rooms_of
 from rostrum.rooms.constants import (
+    JOIN_EMAIL_SESSION_KEY,
     JOIN_RATE,
     JOIN_SESSION_KEY,
     PARTICIPANT_KEY_SESSION_KEY,
@@ -126,10 +128,14 @@ def room_url(room: Room) -> str:
     return reverse("room_enter", args=[room.account.slug, room.slug])
 
 
-def _admit(request, room: Room, display_name: str):
+def admit(request, room: Room, display_name: str, email: str = ""):
+    """Let this browser into the room's page under a name; ``email`` when known (a registrant's link)."""
     admitted = request.session.get(JOIN_SESSION_KEY, {})
     admitted[str(room.pk)] = display_name
     request.session[JOIN_SESSION_KEY] = admitted
+    emails = request.session.get(JOIN_EMAIL_SESSION_KEY, {})
+    emails[str(room.pk)] = email
+    request.session[JOIN_EMAIL_SESSION_KEY] = emails
     return redirect("room_lobby", account_slug=room.account.slug, room_slug=room.slug)
 
 
@@ -142,6 +148,11 @@ def _is_organiser(request, room: Room) -> bool:
     )
 
 
+def _to_registration(room: Room):
+    """A room with registration is entered through each registrant's personal link."""
+    return redirect("registration_register", account_slug=room.account.slug, room_slug=room.slug)
+
+
 def _try_enter(request, room: Room | None, form):
     """Admit, or answer the same refusal whether the room is unknown or the secret wrong."""
     usage = get_usage(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=False)
@@ -150,6 +161,8 @@ def _try_enter(request, room: Room | None, form):
     try:
         if room is None:
             raise RoomsError("not_admitted", _("We could not find a room with this number and password or token."))
+        if not _is_organiser(request, room) and is_registration_required(room):
+            return _to_registration(room)
         if not _is_organiser(request, room):
             actions.check_enter_room(
                 room, display_name=form.cleaned_data["display_name"], secret=form.cleaned_data["secret"]
@@ -158,7 +171,7 @@ def _try_enter(request, room: Room | None, form):
         get_usage(request, group="rooms.join", key="ip", rate=JOIN_RATE, increment=True)
         form.add_error(None, error.message)
         return None
-    return _admit(request, room, form.cleaned_data["display_name"])
+    return admit(request, room, form.cleaned_data["display_name"])
 
 
 def join(request):
@@ -173,6 +186,8 @@ def join(request):
 
 def room_enter(request, account_slug: str, room_slug: str):
     room = find_room_by_slugs(account_slug, room_slug)
+    if not _is_organiser(request, room) and is_registration_required(room):
+        return _to_registration(room)
     initial = {"display_name": request.user.get_full_name()} if request.user.is_authenticated else {}
     form = EnterRoomForm(request.POST or None, initial=initial)
     if room.access_type == AccessType.OPEN or _is_organiser(request, room):
@@ -204,7 +219,7 @@ def room_present(request, account_slug: str, room_slug: str, token: str):
     del form.fields["secret"]
     if request.method == "POST" and form.is_valid():
         presenters.remember_presenter(request, room)
-        return _admit(request, room, form.cleaned_data["display_name"])
+        return admit(request, room, form.cleaned_data["display_name"])
     context = {"room": room, "form": form, "as_presenter": True}
     return render(request, "rooms/room_enter.html", context, status=400 if form.errors else 200)
 
@@ -213,6 +228,12 @@ def _role_in(request, room: Room) -> str:
     if _is_organiser(request, room):
         return ParticipantRole.HOST
     return ParticipantRole.PRESENTER if presenters.is_presenter(request, room) else ParticipantRole.ATTENDEE
+
+
+def _email_in(request, room: Room) -> str:
+    """The address a registrant's link brought, else the logged-in user's, else none."""
+    email = request.session.get(JOIN_EMAIL_SESSION_KEY, {}).get(str(room.pk))
+    return email or (request.user.email if request.user.is_authenticated else "")
 
 
 def room_lobby(request, account_slug: str, room_slug: str):
@@ -229,7 +250,7 @@ def room_lobby(request, account_slug: str, room_slug: str):
             display_name=display_name,
             role=_role_in(request, room),
             user=request.user if request.user.is_authenticated else None,
-            email=request.user.email if request.user.is_authenticated else "",
+            email=_email_in(request, room),
         )
     except RoomsError as error:
         return render(request, "rooms/room_full.html", {"room": room, "message": error.message}, status=409)

@@ -10,7 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import add_member
 from rostrum.accounts.constants import Role
 from rostrum.accounts.models import Account, Membership, TeamInvitation
-from rostrum.notifications.models import OutboxMessage
+from rostrum.contacts.models import Contact, ContactImport, ContactList, Invitation, Unsubscription
+from rostrum.notifications.models import OutboxMessage, OutgoingEmail, Suppression
+from rostrum.registration.models import Registrant, RegistrationField, RegistrationSettings
 from rostrum.rooms.actions import check_generate_access_tokens
 from rostrum.rooms.models import AccessToken, Room, Session
 from rostrum.rooms.tests.factories import make_room
@@ -43,11 +45,53 @@ ROUTES = {
     "room_delete": (LOGIN, "room", "manage_rooms"),
     "room_generate_tokens": (LOGIN, "room", "manage_rooms"),
     "room_tokens_csv": (LOGIN, "room", "manage_rooms"),  # unused tokens are keys: not for analysts
-    "room_session_detail": (LOGIN, "session", "view_rooms"),  # reports: analysts read them
-    "room_session_chat_csv": (LOGIN, "session", "view_rooms"),
+    "room_session_detail": (LOGIN, "session", "view_reports"),  # reports: analysts read them
+    "room_session_chat_csv": (LOGIN, "session", "view_reports"),
+    "room_session_report_zip": (LOGIN, "session", "view_reports"),
+    "room_session_report_csv": (LOGIN, "session", "view_reports"),
+    "room_session_report_xlsx": (LOGIN, "session", "view_reports"),
+    "room_session_report_pdf": (LOGIN, "session", "view_reports"),
+    "contact_list": (LOGIN, None, "manage_rooms"),
+    "contact_create": (LOGIN, None, "manage_rooms"),
+    "contact_bulk": (LOGIN, None, "manage_rooms"),
+    "contact_export": (LOGIN, None, "manage_rooms"),
+    "contact_lists": (LOGIN, None, "manage_rooms"),
+    "contact_import": (LOGIN, None, "manage_rooms"),
+    "contact_edit": (LOGIN, "contact", "manage_rooms"),
+    "contact_delete": (LOGIN, "contact", "manage_rooms"),
+    "contact_list_edit": (LOGIN, "contact_list", "manage_rooms"),
+    "contact_list_delete": (LOGIN, "contact_list", "manage_rooms"),
+    "contact_import_preview": (LOGIN, "contact_import", "manage_rooms"),
+    "contact_import_progress": (LOGIN, "contact_import", "manage_rooms"),
+    "contact_import_status": (LOGIN, "contact_import", "manage_rooms"),
+    "contact_import_errors": (LOGIN, "contact_import", "manage_rooms"),
+    "contact_import_delete": (LOGIN, "contact_import", "manage_rooms"),
+    "room_invite": (LOGIN, "room", "manage_rooms"),
+    "contacts_unsubscribe": (PUBLIC, "token", None),  # the signed token names the account and address
     "outbox_list": (STAFF, None, None),
     "outbox_detail": (STAFF, "outbox_message", None),
+    "outgoing_detail": (STAFF, "outgoing_email", None),
+    "outgoing_resend": (STAFF, "outgoing_email", None),
+    "mailbox_list": (STAFF, None, None),
+    "suppression_list": (STAFF, None, None),
+    "suppression_lift": (STAFF, "suppression", None),
+    "registration_settings": (LOGIN, "room", "manage_rooms"),
+    "registration_field_add": (LOGIN, "room", "manage_rooms"),
+    "registration_field_edit": (LOGIN, "registration_field", "manage_rooms"),
+    "registration_field_delete": (LOGIN, "registration_field", "manage_rooms"),
+    "registration_field_move": (LOGIN, "registration_field", "manage_rooms"),
+    "registrant_list": (LOGIN, "room", "manage_rooms"),
+    "registrants_csv": (LOGIN, "room", "manage_rooms"),
+    "registrant_approve": (LOGIN, "registrant", "manage_rooms"),
+    "registrant_reject": (LOGIN, "registrant", "manage_rooms"),
+    "registrant_remove": (LOGIN, "registrant", "manage_rooms"),
+    "registration_register": (PUBLIC, "room_slugs", None),
+    "registration_done": (PUBLIC, "room_slugs", None),
+    "registration_join": (PUBLIC, "registrant_link", None),  # the signed token is the permission
 }
+# What a URL can name that belongs to one account: another account's answers 404.
+OWNED_KINDS = ("room", "session", "member", "invitation", "contact", "contact_list", "contact_import",
+               "registration_field", "registrant")  # fmt: skip
 # Third-party route groups, tested through their own flows (sign-up, login, 2FA tests) or Django's admin.
 EXTERNAL_PREFIXES = ("admin/", "accounts/", "media/")
 POSTS = {
@@ -83,6 +127,16 @@ def database_state():
         sorted(TeamInvitation.objects.values_list("id", "email", "revoked_at")),
         sorted(Room.objects.values_list("id", "account_id", "name", "slug", "access_type", "password")),
         sorted(AccessToken.objects.values_list("id", "used_at")),
+        sorted(OutgoingEmail.objects.values_list("id", "status")),
+        sorted(Suppression.objects.values_list("id", "email")),
+        sorted(Contact.objects.values_list("id", "email", "first_name")),
+        sorted(ContactList.objects.values_list("id", "name")),
+        sorted(ContactImport.objects.values_list("id", "status")),
+        sorted(Invitation.objects.values_list("id", "email")),
+        sorted(Unsubscription.objects.values_list("id", "email")),
+        sorted(Registrant.objects.values_list("id", "status", "nonce")),
+        sorted(RegistrationField.objects.values_list("id", "label", "position")),
+        sorted(RegistrationSettings.objects.values_list("id", "enabled")),
     )
 
 
@@ -110,8 +164,18 @@ def world(owner, other_owner):
             "host": host,
             "analyst": analyst,
             "invitation": invitation,
+            "contact": Contact.objects.create(account=membership.account, email=f"ann@{domain}.example"),
+            "contact_list": ContactList.objects.create(account=membership.account, name="Customers"),
+            "contact_import": ContactImport.objects.create(account=membership.account, original_name="c.csv"),
+            "registration_field": RegistrationField.objects.create(room=room, label="Company"),
+            "registrant": Registrant.objects.create(
+                room=room, first_name="Ann", last_name="A", email=f"ann@{domain}.example", language="en"
+            ),
         }
     objects["outbox_message"] = OutboxMessage.objects.create(from_email="a@b", to="c@d", subject="Hi", body="x")
+    failed = {"status": "failed", "next_attempt_at": room.starts_at, "message_id": "<m@x>", "language": "en"}
+    objects["outgoing_email"] = OutgoingEmail.objects.create(to_email="c@d.example", subject="Hi", body="x", **failed)
+    objects["suppression"] = Suppression.objects.create(email="gone@d.example", reason="hard_bounce")
     return objects
 
 
@@ -123,11 +187,19 @@ def url_for(name: str, world, whose: str = "mine") -> str:
         "room": [target["room"].pk],
         "session": [target["room"].pk, target["session"].pk],
         "member": [target["host"].pk],
+        "contact": [target["contact"].pk],
+        "contact_list": [target["contact_list"].pk],
+        "contact_import": [target["contact_import"].pk],
         "invitation": [target["invitation"].pk],
         "room_slugs": [target["room"].account.slug, target["room"].slug],
         "account_slug": [target["room"].account.slug],
         "token": ["not-a-real-token"],
         "outbox_message": [world["outbox_message"].pk],
+        "outgoing_email": [world["outgoing_email"].pk],
+        "suppression": [world["suppression"].pk],
+        "registration_field": [target["room"].pk, target["registration_field"].pk],
+        "registrant": [target["room"].pk, target["registrant"].pk],
+        "registrant_link": [target["room"].account.slug, target["room"].slug, "not-a-real-token"],
     }[kind]
     return reverse(name, args=args)
 
@@ -145,9 +217,7 @@ def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(client, world,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "name", [n for n, rule in ROUTES.items() if rule[1] in ("room", "session", "member", "invitation")]
-)
+@pytest.mark.parametrize("name", [n for n, rule in ROUTES.items() if rule[1] in OWNED_KINDS])
 def test_another_accounts_objects_answer_404_and_change_nothing(client_for, world, name):
     intruder = client_for(world["mine"]["owner"].user)
     before = database_state()
@@ -169,7 +239,7 @@ def test_a_role_without_the_permission_gets_403_and_changes_nothing(client_for, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["outbox_list", "outbox_detail"])
+@pytest.mark.parametrize("name", [n for n, rule in ROUTES.items() if rule[0] == STAFF])
 def test_staff_pages_refuse_account_owners(client_for, world, name):
     response = client_for(world["mine"]["owner"].user).get(url_for(name, world))
     assert response.status_code == 302

@@ -11,9 +11,9 @@ from conftest import add_member
 from rostrum.accounts.constants import Role
 from rostrum.engagement.actions.chat import check_delete_message, check_post_message
 from rostrum.live.context import LiveContext
+from rostrum.reports.formatting import browser_of, format_duration, spreadsheet_safe
 from rostrum.rooms import session_actions
 from rostrum.rooms.models import Attendance, Participant
-from rostrum.rooms.session_reports import browser_of, format_duration, spreadsheet_safe
 from rostrum.rooms.tests.factories import make_room
 
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -29,7 +29,7 @@ CHROME_ANDROID = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0.6478.71 Mobile Safari/537.36"
 )
-START = datetime(2031, 3, 10, 17, 0, tzinfo=UTC)
+START = datetime(2025, 3, 10, 17, 0, tzinfo=UTC)  # in the past: an open connection counts until now
 
 
 def context_of(participant: Participant) -> LiveContext:
@@ -137,28 +137,32 @@ def test_a_recipients_name_is_kept_as_text_too(client_for, owner):
 
 
 @pytest.mark.django_db
-def test_attendance_shows_each_connection_with_duration_and_browser(client_for, owner, held):
+def test_attendance_shows_each_participant_with_time_connected_and_browsers(client_for, owner, held):
     response = client_for(owner.user).get(report_url(held))
     assert response.status_code == 200
-    rows = response.context["rows"]
-    assert [(row.participant.display_name, row.duration, row.browser) for row in rows] == [
-        ("Hanna Host", "1:05:00", "Firefox 128 on Linux"),
-        ("Ann", "0:08:00", "Chrome 126 on Windows"),
-        ("Ann", "", "Safari 17 on iOS"),
-        ('=HYPERLINK("https://evil.example","click")', "0:01:00", ""),
-        ("Larry Lurker", "", ""),
+    rows = response.context["report"].attendees
+    assert [(row.name, row.connections, row.browsers) for row in rows] == [
+        ("Hanna Host", 1, "Firefox 128 on Linux"),
+        ("Ann", 2, "Chrome 126 on Windows, Safari 17 on iOS"),
+        ('=HYPERLINK("https://evil.example","click")', 1, ""),
+        ("Larry Lurker", 0, ""),
     ]
-    assert rows[0].joined_at == START and rows[0].left_at == START + timedelta(minutes=65)
+    host, ann, schemer, lurker = rows
+    assert (host.first_joined_at, host.last_left_at) == (START, START + timedelta(minutes=65))
+    assert host.time_connected == timedelta(minutes=65) and schemer.time_connected == timedelta(minutes=1)
+    # Ann's phone is still connected: it counts until now, and she has no last leave yet.
+    assert ann.is_connected and ann.last_left_at is None and ann.time_connected > timedelta(days=1)
+    assert lurker.time_connected == timedelta() and lurker.first_joined_at is None
     page = response.content.decode()
     assert "hanna@acme.example" in page
     assert "Firefox 128 on Linux" in page and "Safari 17 on iOS" in page
+    assert "1:05:00" in page and "0:01:00" in page
     assert "Still connected" in page  # Ann on her phone
     assert "Did not connect" in page  # Larry opened the room page only
     assert '<th scope="col">Browser</th>' in page and '<th scope="row">Ann</th>' in page
     assert "&quot;https://evil.example&quot;" in page  # names are escaped, not markup
-    assert "4 messages" not in page and "5 messages" in page
     assert f'href="{report_url(held, "chat.csv")}"' in page
-    assert response.context["participant_count"] == 4
+    assert response.context["report"].summary.participants_connected == 3
 
 
 @pytest.mark.django_db
@@ -168,7 +172,8 @@ def test_a_session_nobody_attended_says_so(client_for, owner):
     page = client_for(owner.user).get(f"/rooms/{room.pk}/sessions/{session.pk}/").content.decode()
     assert "Nobody took part in this session." in page
     assert "Nobody wrote in the chat." in page
-    assert "<table" not in page
+    assert "Nobody connected, so there is nothing to draw." in page
+    assert "<table" not in page and "<svg" not in page
 
 
 @pytest.mark.django_db

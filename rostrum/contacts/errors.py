@@ -1,0 +1,5 @@
+from rostrum.core.errors import RostrumError
+
+
+class ContactsError(RostrumError):
+    pass
