@@ -58,12 +58,17 @@ INSTALLED_APPS = [
     "rostrum.privacy",
     "rostrum.notifications",
     "rostrum.rooms",
+    "rostrum.library",
     "rostrum.registration",
     "rostrum.contacts",
     "rostrum.engagement",
     "rostrum.reports",
     "rostrum.live",
     "rostrum.media",
+    "rest_framework",
+    "drf_spectacular",
+    "rostrum.api",
+    "rostrum.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +201,13 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("ROSTRUM_FROM_EMAIL", "Rostrum <no-reply@localhost>")
 OUTBOX_DIR = VAR_DIR / "outbox"
 
+# Outgoing webhooks (docs/webhooks.md): private, loopback and link-local addresses are refused, except
+# in these networks (CIDRs, comma-separated), e.g. "10.20.0.0/16" for an integration on the LAN.
+WEBHOOK_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("ROSTRUM_WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+WEBHOOK_TIMEOUT = 10  # seconds to connect, and to wait for each read of the answer
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -227,8 +239,10 @@ STORAGES = {
     # Files only ever served through a view that checks access (imports, reports): never under /media/.
     "private": {"BACKEND": "rostrum.core.storage.PrivateFileSystemStorage"},
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads are spooled to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # counts form fields only, never file parts: no cap on uploads
+# The most one file in the file library may be (rostrum.library); the plan's storage quota applies too.
+LIBRARY_MAX_FILE_BYTES = int(os.environ.get("ROSTRUM_LIBRARY_MAX_FILE_BYTES", str(500 * 1024 * 1024)))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -245,6 +259,30 @@ if os.environ.get("ROSTRUM_HTTPS") == "1":
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # Behind a proxy, uvicorn's --proxy-headers (on by default for 127.0.0.1) puts the client's address in
 # REMOTE_ADDR, which rate limits and audit entries read: no header is trusted here.
+
+# REST API v1 (rostrum.api): DRF serves only the API, so these are the API's settings.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rostrum.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rostrum.api.authentication.HasApiKey"],
+    "DEFAULT_PARSER_CLASSES": ["rostrum.api.params.ClickMeetingParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "rostrum.api.negotiation.JsonOnlyNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["rostrum.api.throttling.ApiKeyRateThrottle"],
+    "EXCEPTION_HANDLER": "rostrum.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "rostrum.api.schema.RostrumAutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rostrum API v1",
+    "DESCRIPTION": "ClickMeeting-compatible REST API. See /developers/api/ and docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "PREPROCESSING_HOOKS": ["rostrum.api.schema.strip_url_suffix"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+ROSTRUM_API_RATE = os.environ.get("ROSTRUM_API_RATE", "300/min")  # requests per API key
 
 LOGGING = {
     "version": 1,

@@ -14,9 +14,12 @@ urlpatterns = [
     path("", include("rostrum.accounts.urls")),
     path("", include("rostrum.rooms.urls")),
     path("", include("rostrum.contacts.urls")),
+    path("", include("rostrum.library.urls")),
     path("", include("rostrum.reports.urls")),
     path("", include("rostrum.registration.urls")),
     path("", include("rostrum.notifications.urls")),
+    path("", include("rostrum.api.urls")),
+    path("", include("rostrum.webhooks.urls")),
 ]
 
 if settings.MEDIA_ROOT and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

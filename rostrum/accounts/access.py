@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from rostrum.accounts.constants import PERMISSIONS
-from rostrum.accounts.models import Membership, TeamInvitation
+from rostrum.accounts.models import ApiKey, Membership, TeamInvitation
 
 
 def has_permission(membership: Membership | None, permission: str) -> bool:
@@ -36,3 +36,12 @@ def access_member_by_id(membership: Membership, member_id: int) -> Membership:
 def access_invitation_by_id(membership: Membership, invitation_id: int) -> TeamInvitation:
     require_permission(membership, "manage_team")
     return get_object_or_404(TeamInvitation, account=membership.account, pk=invitation_id)
+
+
+def access_api_key_by_id(membership: Membership, key_id: int) -> ApiKey:
+    """A member manages their own keys; owners and admins manage every key of the account."""
+    require_permission(membership, "use_api")
+    keys = ApiKey.objects.filter(membership__account=membership.account)
+    if not has_permission(membership, "manage_account"):
+        keys = keys.filter(membership=membership)
+    return get_object_or_404(keys.select_related("membership__user"), pk=key_id)

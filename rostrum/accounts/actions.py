@@ -1,6 +1,8 @@
 """State changes of accounts, members and invitations. check_* authorise, do_* change."""
 
+import hmac
 import re
+import secrets
 from datetime import timedelta
 
 from django.db import transaction
@@ -10,10 +12,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rostrum.accounts.access import require_permission
-from rostrum.accounts.constants import INVITABLE_ROLES, INVITATION_VALID_DAYS, Role
+from rostrum.accounts.constants import (
+    API_KEY_LENGTH,
+    API_KEY_PREFIX_LENGTH,
+    INVITABLE_ROLES,
+    INVITATION_VALID_DAYS,
+    Role,
+)
 from rostrum.accounts.errors import AccountsError
 from rostrum.accounts.locks import lock_account
-from rostrum.accounts.models import Account, FreeAccountClaim, Membership, TeamInvitation, User
+from rostrum.accounts.models import Account, ApiKey, FreeAccountClaim, Membership, TeamInvitation, User
 from rostrum.billing import entitlements
 from rostrum.billing.plans import DEFAULT_PLAN
 from rostrum.core import audit
@@ -222,3 +230,73 @@ def check_update_account(membership: Membership, form) -> Account:
             is_public=account.profile_is_public,
         )
     return account
+
+
+def new_api_key_secret() -> str:
+    return secrets.token_hex(API_KEY_LENGTH // 2)
+
+
+def check_create_api_key(membership: Membership, name: str, request=None) -> tuple[ApiKey, str]:
+    """A new key for ``membership``; returns it with its secret, which is never stored or shown again."""
+    require_permission(membership, "use_api")
+    if not entitlements.has_feature(membership.account, "api"):
+        raise AccountsError("plan_lacks_api", _("Your plan does not include the API. Upgrade to use API keys."))
+    return do_create_api_key(membership, name, request=request)
+
+
+def do_create_api_key(membership: Membership, name: str, request=None) -> tuple[ApiKey, str]:
+    secret = new_api_key_secret()
+    key = ApiKey.objects.create(
+        membership=membership,
+        name=name.strip() or _("API key"),
+        prefix=secret[:API_KEY_PREFIX_LENGTH],
+        digest=token_digest(secret),
+    )
+    audit.record(
+        "accounts.api_key.created",
+        account=membership.account,
+        actor=membership.user,
+        target=key,
+        request=request,
+        prefix=key.prefix,
+    )
+    return key, secret
+
+
+def check_revoke_api_key(membership: Membership, key: ApiKey, request=None) -> None:
+    """``key`` comes from ``access_api_key_by_id``; revoking twice is harmless."""
+    require_permission(membership, "use_api")
+    if key.revoked_at is not None:
+        return
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    audit.record(
+        "accounts.api_key.revoked",
+        account=membership.account,
+        actor=membership.user,
+        target=key,
+        request=request,
+        prefix=key.prefix,
+    )
+
+
+def find_api_key(secret: str) -> ApiKey | None:
+    """The active key with this secret, its member and account loaded; None for anything else."""
+    secret = secret.strip()
+    if len(secret) != API_KEY_LENGTH:
+        return None
+    digest = token_digest(secret)
+    for key in ApiKey.objects.filter(prefix=secret[:API_KEY_PREFIX_LENGTH], revoked_at=None).select_related(
+        "membership__account", "membership__user"
+    ):
+        if hmac.compare_digest(key.digest, digest):
+            return key
+    return None
+
+
+def touch_api_key(key: ApiKey) -> None:
+    """Remember when a key was last used, writing at most once a minute per key."""
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now

@@ -18,7 +18,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "manage_rooms": {Role.OWNER, Role.ADMIN, Role.HOST},
     "view_rooms": {Role.OWNER, Role.ADMIN, Role.HOST, Role.ANALYST},
     "view_reports": {Role.OWNER, Role.ADMIN, Role.HOST, Role.ANALYST},
+    # An API key acts as its member, so a key can never do more than its member's role allows;
+    # analysts only read, and reading through the API is not worth a key that could leak.
+    "use_api": {Role.OWNER, Role.ADMIN, Role.HOST},
 }
+
+API_KEY_LENGTH = 40  # hex characters, like ClickMeeting's keys
+API_KEY_PREFIX_LENGTH = 8
 
 # Roles an owner or admin can hand out by invitation (ownership is never handed out this way).
 INVITABLE_ROLES = [Role.ADMIN, Role.HOST, Role.ANALYST]

@@ -9,4 +9,5 @@ def current_account(request):
         "can_manage_account": has_permission(membership, "manage_account"),
         "can_manage_team": has_permission(membership, "manage_team"),
         "can_manage_rooms": has_permission(membership, "manage_rooms"),
+        "can_use_api": has_permission(membership, "use_api"),
     }

@@ -139,3 +139,11 @@ class AcceptInvitationForm(forms.Form):
         password = self.cleaned_data["password"]
         validate_password(password, User(email=self.email, first_name=self.data.get("first_name", "")))
         return password
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Say where the key is used, e.g. “Moodle” or “CRM sync”."),
+    )

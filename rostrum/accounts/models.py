@@ -138,3 +138,31 @@ class FreeAccountClaim(models.Model):
 
     def __str__(self) -> str:
         return self.email_digest[:12]
+
+
+class ApiKey(models.Model):
+    """A key for the REST API. It acts as its member, with that member's current role.
+
+    Only the first characters (to find it) and a digest of the whole key are stored; the key
+    itself is shown once, when it is made. Removing the member deletes their keys.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

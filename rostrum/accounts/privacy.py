@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from rostrum.accounts.constants import Role
-from rostrum.accounts.models import Account, FreeAccountClaim, Membership, TeamInvitation, User
+from rostrum.accounts.models import Account, ApiKey, FreeAccountClaim, Membership, TeamInvitation, User
 from rostrum.core.models import AuditEntry
 from rostrum.privacy.registry import declare_no_personal_data, register
 
@@ -62,6 +62,26 @@ def erase_memberships(user: User) -> None:
     Membership.objects.filter(user=user).delete()
 
 
+def export_api_keys(user: User) -> list[dict]:
+    """A person's API keys: the names they gave them and when they were used; never the key."""
+    keys = ApiKey.objects.filter(membership__user=user).select_related("membership__account")
+    return [
+        {
+            "account": key.membership.account.name,
+            "name": key.name,
+            "prefix": key.prefix,
+            "created": key.created_at.isoformat(),
+            "last_used": key.last_used_at.isoformat() if key.last_used_at else "",
+            "revoked": key.revoked_at.isoformat() if key.revoked_at else "",
+        }
+        for key in keys
+    ]
+
+
+def erase_api_keys(user: User) -> None:
+    ApiKey.objects.filter(membership__user=user).delete()
+
+
 def export_invitations(user: User) -> list[dict]:
     return [
         {"account": i.account.name, "email": i.email, "role": i.role, "sent": i.created_at.isoformat()}
@@ -90,6 +110,7 @@ def erase_audit(user: User) -> None:
 
 register(User, fields=(*USER_FIELDS, "password"), exporter=export_user, eraser=erase_user)
 register(Account, fields=ACCOUNT_FIELDS, exporter=export_accounts, eraser=erase_accounts)
+register(ApiKey, fields=("membership", "name", "last_used_at"), exporter=export_api_keys, eraser=erase_api_keys)
 register(Membership, fields=("user",), exporter=export_memberships, eraser=erase_memberships)
 register(TeamInvitation, fields=("email", "invited_by"), exporter=export_invitations, eraser=erase_invitations)
 register(AuditEntry, fields=("actor", "ip_address"), exporter=export_audit, eraser=erase_audit)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from rostrum.accounts import actions
 from rostrum.accounts.access import (
+    access_api_key_by_id,
     access_invitation_by_id,
     access_member_by_id,
     access_membership_by_account_id,
@@ -17,9 +18,16 @@ from rostrum.accounts.access import (
 )
 from rostrum.accounts.decorators import account_permission_required
 from rostrum.accounts.errors import AccountsError
-from rostrum.accounts.forms import AcceptInvitationForm, AccountDetailsForm, ChangeRoleForm, InviteMemberForm
+from rostrum.accounts.forms import (
+    AcceptInvitationForm,
+    AccountDetailsForm,
+    ApiKeyForm,
+    ChangeRoleForm,
+    InviteMemberForm,
+)
 from rostrum.accounts.middleware import SESSION_KEY
-from rostrum.accounts.models import User
+from rostrum.accounts.models import ApiKey, User
+from rostrum.billing import entitlements
 from rostrum.reports.dashboard import PERIOD_DAYS, build_account_dashboard
 from rostrum.reports.presentation import weekly_charts
 
@@ -172,3 +180,47 @@ def accept_invitation(request, token: str):
         messages.success(request, _("Welcome to %(account)s.") % {"account": invitation.account.name})
         return redirect("dashboard")
     return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form})
+
+
+@account_permission_required("use_api")
+def api_keys(request):
+    """The member's API keys (owners and admins see the whole account's) and a form for a new one."""
+    membership = request.membership
+    keys = ApiKey.objects.filter(membership__account=membership.account).select_related("membership__user")
+    if not has_permission(membership, "manage_account"):
+        keys = keys.filter(membership=membership)
+    context = {
+        "keys": keys,
+        "form": ApiKeyForm(),
+        "plan_has_api": entitlements.has_feature(membership.account, "api"),
+        "shows_all_members": has_permission(membership, "manage_account"),
+    }
+    return render(request, "accounts/api_keys.html", context)
+
+
+@require_POST
+@account_permission_required("use_api")
+def create_api_key(request):
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the key a name of at most 100 characters."))
+        return redirect("api_keys")
+    try:
+        key, secret = actions.check_create_api_key(request.membership, form.cleaned_data["name"], request=request)
+    except AccountsError as error:
+        messages.error(request, error.message)
+        return redirect("api_keys")
+    # Shown on this response only: never stored, never redirected to, never cached.
+    response = render(request, "accounts/api_key_created.html", {"key": key, "secret": secret})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@account_permission_required("use_api")
+def revoke_api_key(request, key_id: int):
+    key = access_api_key_by_id(request.membership, key_id)
+    if request.method != "POST":
+        return render(request, "accounts/api_key_revoke.html", {"key": key})
+    actions.check_revoke_api_key(request.membership, key, request=request)
+    messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
+    return redirect("api_keys")

@@ -108,8 +108,13 @@ def collect_recipients(account, contacts, lists, addresses: list[str]) -> dict[s
     return recipients
 
 
-def check_send_invitations(membership, room, *, recipients: dict, subject: str, body: str, language: str, request=None):
-    """Queue one invitation per recipient (after commit); unsubscribed addresses are recorded as skipped."""
+def check_send_invitations(
+    membership, room, *, recipients: dict, subject: str, body: str, language: str, link: str | None = None, request=None
+):
+    """Queue one invitation per recipient (after commit); unsubscribed addresses are recorded as skipped.
+
+    ``link`` is the join link the invitation carries: the room's (``join_link``) unless given, e.g. a
+    presenter link (the API's presenter invitations)."""
     require_permission(membership, "manage_rooms")
     if not recipients:
         raise ContactsError("no_recipients", _("Choose at least one contact, list or address."))
@@ -123,7 +128,7 @@ def check_send_invitations(membership, room, *, recipients: dict, subject: str, 
     unsubscribed = set(
         Unsubscription.objects.filter(account=account, email__in=list(recipients)).values_list("email", flat=True)
     )
-    link, outcome = join_link(room), InvitationOutcome()
+    link, outcome = link or join_link(room), InvitationOutcome()
     attachment = ics.room_attachment(room, link, "invitation.ics")
     for email, contact in recipients.items():
         invitation = Invitation(room=room, email=email, contact=contact, sent_by=membership.user)

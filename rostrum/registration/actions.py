@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rostrum.accounts.access import require_permission
-from rostrum.core import audit
+from rostrum.core import audit, events
 from rostrum.registration import emails
 from rostrum.registration.access import settings_of
 from rostrum.registration.constants import (
@@ -54,6 +54,23 @@ def _lock_room(room: Room) -> RegistrationSettings:
 def check_register(room: Room, form, *, language: str) -> Registrant:
     """``form`` is a valid RegistrationForm for ``room``. Raises RegistrationError with codes
     ``closed``, ``full`` and ``already_registered`` (after sending the link again, at most so often)."""
+    registrant, created = check_register_or_find(room, form, language=language)
+    if not created:
+        raise RegistrationError(
+            "already_registered",
+            _(
+                "This e-mail address is registered already: look for our e-mail with your personal link. "
+                "Once approved, we send the link again when asked, at most every few minutes."
+            ),
+        )
+    return registrant
+
+
+def check_register_or_find(room: Room, form, *, language: str, send_email: bool = True) -> tuple[Registrant, bool]:
+    """``(registrant, created)``: register, or find who registered this e-mail address before (their
+    link is then sent again when ``send_email``, at most every RESEND_INTERVAL). Raises
+    RegistrationError ``closed`` or ``full``. The REST API registers through here without e-mails
+    when the caller asks for none; the page always sends them."""
     with transaction.atomic():
         registration = _lock_room(room)
         if not is_open(registration):
@@ -63,18 +80,15 @@ def check_register(room: Room, form, *, language: str) -> Registrant:
         if existing is None:
             if places_left(registration) == 0:
                 raise RegistrationError("full", _("Sorry, this room has no places left."))
-            return do_register(room, registration, form, language=language)
-    _resend_link(existing)  # outside the block above: the refusal below must not roll it back
-    raise RegistrationError(
-        "already_registered",
-        _(
-            "This e-mail address is registered already: look for our e-mail with your personal link. "
-            "Once approved, we send the link again when asked, at most every few minutes."
-        ),
-    )
+            return do_register(room, registration, form, language=language, send_email=send_email), True
+    if send_email:
+        _resend_link(existing)  # outside the block above: a refusal by the caller must not roll it back
+    return existing, False
 
 
-def do_register(room: Room, registration: RegistrationSettings, form, *, language: str) -> Registrant:
+def do_register(
+    room: Room, registration: RegistrationSettings, form, *, language: str, send_email: bool = True
+) -> Registrant:
     data = form.cleaned_data
     is_automatic = registration.approval == Approval.AUTOMATIC
     try:
@@ -93,7 +107,9 @@ def do_register(room: Room, registration: RegistrationSettings, form, *, languag
             )
     except IntegrityError:  # the room lock makes this unreachable; the constraint is the backstop
         raise RegistrationError("already_registered", _("This e-mail address is registered already.")) from None
-    emails.send_now(registrant, MessageKind.CONFIRMATION if is_automatic else MessageKind.PENDING)
+    if send_email:
+        emails.send_now(registrant, MessageKind.CONFIRMATION if is_automatic else MessageKind.PENDING)
+    events.emit(room.account, events.REGISTRATION_CREATED, events.registrant_data(registrant))
     return registrant
 
 

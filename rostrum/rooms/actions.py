@@ -97,6 +97,40 @@ def check_delete_room(membership, room: Room, request=None) -> None:
     room.delete()
 
 
+def check_set_room_active(membership, room: Room, is_active: bool, request=None) -> Room:
+    """Open (active) or close (inactive) a room; an inactive room lets no one in but its organisers."""
+    require_permission(membership, "manage_rooms")
+    if room.is_active != is_active:
+        room.is_active = is_active
+        room.save(update_fields=["is_active", "updated_at"])
+        audit.record(
+            "rooms.room.status_changed",
+            account=room.account,
+            actor=membership.user,
+            target=room,
+            request=request,
+            is_active=is_active,
+        )
+    return room
+
+
+def check_delete_access_tokens(membership, room: Room, tokens, request=None) -> int:
+    """Delete these unused tokens of ``room`` (used ones stay: they are the record of who came in)."""
+    require_permission(membership, "manage_rooms")
+    wanted = {str(token).strip().upper() for token in tokens if str(token).strip()}
+    deleted, _details = AccessToken.objects.filter(room=room, token__in=wanted, used_at=None).delete()
+    if deleted:
+        audit.record(
+            "rooms.room.tokens_deleted",
+            account=room.account,
+            actor=membership.user,
+            target=room,
+            request=request,
+            count=deleted,
+        )
+    return deleted
+
+
 def check_generate_access_tokens(membership, room: Room, count: int, request=None) -> list[AccessToken]:
     require_permission(membership, "manage_rooms")
     lock_account(room.account)  # batch numbers are counted per room
@@ -149,6 +183,8 @@ def check_enter_room(room: Room, *, display_name: str, secret: str) -> AccessTok
     Returns the access token used, if any. A token is spent here.
     """
     refused = RoomsError("not_admitted", _("We could not find a room with this number and password or token."))
+    if not room.is_active:
+        raise RoomsError("room_inactive", _("This room is closed at the moment."))
     if room.access_type == AccessType.PASSWORD:
         if not room.password or not constant_time_compare(secret.strip(), room.password):
             raise refused

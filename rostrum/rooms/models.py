@@ -30,6 +30,11 @@ class Room(models.Model):
     is_public = models.BooleanField(
         _("list on the public profile page"), default=False, help_text=_("Shown to anyone on your profile page.")
     )
+    # ClickMeeting's "status": an inactive room keeps its settings but lets no one in (its organisers excepted).
+    is_active = models.BooleanField(_("active"), default=True)
+    # Settings the ClickMeeting-compatible API accepts and echoes back but Rostrum does not act on
+    # (skin, registration template, settings[...] flags without a Rostrum feature): rostrum.api.
+    compat_settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 SALT = "rostrum.rooms.presenter"
 SESSION_KEY = "rostrum_presenter_rooms"
+HOST_SESSION_KEY = "rostrum_autologin_host_rooms"  # rooms an auto-login link made this browser a host of
 
 
 def presenter_path(room) -> str:
@@ -27,3 +28,13 @@ def remember_presenter(request, room) -> None:
 
 def is_presenter(request, room) -> bool:
     return room.pk in request.session.get(SESSION_KEY, [])
+
+
+def remember_host(request, room) -> None:
+    rooms = set(request.session.get(HOST_SESSION_KEY, []))
+    rooms.add(room.pk)
+    request.session[HOST_SESSION_KEY] = sorted(rooms)
+
+
+def is_host(request, room) -> bool:
+    return room.pk in request.session.get(HOST_SESSION_KEY, [])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rostrum.billing import entitlements
+from rostrum.core import events
 from rostrum.live import audiences
 from rostrum.live.context import viewer_of
 from rostrum.live.errors import LiveError
@@ -76,15 +77,24 @@ def do_join(room: Room, *, key: str, display_name: str, role: str, user=None, em
 
 def do_open_attendance(participant_id: int, user_agent: str):
     """Record a connection; ``None`` if the participant may not connect (expelled, or gone)."""
-    participant = Participant.objects.filter(pk=participant_id, is_expelled=False).first()
+    participant = (
+        Participant.objects.filter(pk=participant_id, is_expelled=False)
+        .select_related("session__room__account")
+        .first()
+    )
     if participant is None:
         return None
     attendance = Attendance.objects.create(participant=participant, user_agent=user_agent[:300])
+    events.emit(participant.session.room.account, events.ATTENDEE_JOINED, events.attendance_data(attendance))
     return participant.pk, participant.session_id, attendance.pk, viewer_of(participant)
 
 
 def do_close_attendance(attendance_id: int) -> None:
-    Attendance.objects.filter(pk=attendance_id, left_at=None).update(left_at=timezone.now())
+    if Attendance.objects.filter(pk=attendance_id, left_at=None).update(left_at=timezone.now()):
+        attendance = Attendance.objects.select_related("participant__session__room__account").get(pk=attendance_id)
+        events.emit(
+            attendance.participant.session.room.account, events.ATTENDEE_LEFT, events.attendance_data(attendance)
+        )
 
 
 def require_host(context) -> None:
@@ -122,6 +132,7 @@ def check_start_session(context) -> None:
         audiences.everyone(including_lobby=True),
         control={"lobby": "refresh"},
     )
+    events.emit(session.room.account, events.SESSION_STARTED, events.session_data(session))
 
 
 def check_end_session(context) -> None:
@@ -134,6 +145,7 @@ def check_end_session(context) -> None:
     publish_on_commit(
         session, "session.ended", {"ended_at": session.ended_at.isoformat()}, audiences.everyone(including_lobby=True)
     )
+    events.emit(session.room.account, events.SESSION_ENDED, events.session_data(session))
 
 
 def check_set_admission(context, automatic: bool) -> None:

@@ -16,7 +16,7 @@ from rostrum.core.ids import random_token
 from rostrum.core.views import rate_limited
 from rostrum.live.tokens import make_join_token
 from rostrum.registration.access import is_registration_required
-from rostrum.rooms import actions, presenters, session_actions
+from rostrum.rooms import actions, autologin, presenters, session_actions
 from rostrum.rooms.access import access_room_by_id, find_room_by_number, find_room_by_slugs, rooms_of
 from rostrum.rooms.constants import (
     JOIN_EMAIL_SESSION_KEY,
@@ -184,8 +184,43 @@ def join(request):
     return render(request, "rooms/join.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _enter_by_autologin(request, room: Room, value: str):
+    """``?l=<hash>`` (rostrum.rooms.autologin): straight in under the hash's name, e-mail and role.
+    None, with a message for the entry page, when the hash is bad or the room refuses it."""
+    grant = autologin.read_autologin_hash(room, value)
+    if grant is None:
+        messages.error(request, _("This sign-in link is not valid for this room. Enter your name below."))
+        return None
+    if not room.is_active:
+        messages.error(request, _("This room is closed at the moment."))
+        return None
+    # A host's hash needs no password or token (the room's own hosts need none either); a
+    # reload in the same browser does not spend a token again.
+    if grant.role != ParticipantRole.HOST and str(room.pk) not in request.session.get(JOIN_SESSION_KEY, {}):
+        secret = {AccessType.TOKEN: grant.token, AccessType.PASSWORD: room.password}.get(room.access_type, "")
+        try:
+            actions.check_enter_room(room, display_name=grant.nickname, secret=secret)
+        except RoomsError as error:
+            messages.error(request, error.message)
+            return None
+    if grant.role == ParticipantRole.HOST:
+        presenters.remember_host(request, room)
+    elif grant.role == ParticipantRole.PRESENTER:
+        presenters.remember_presenter(request, room)
+    return admit(request, room, grant.nickname, grant.email)
+
+
 def room_enter(request, account_slug: str, room_slug: str):
     room = find_room_by_slugs(account_slug, room_slug)
+    token = request.GET.get("r", "")
+    if token and "/" not in token:
+        # ``<room URL>?r=<hash>`` (what the REST API's registration answers, as ClickMeeting's does)
+        # is the registrant's personal link: the link's own view checks the token and the status.
+        return redirect("registration_join", account_slug=account_slug, room_slug=room_slug, token=token)
+    if request.method == "GET" and request.GET.get("l"):
+        response = _enter_by_autologin(request, room, request.GET["l"])
+        if response is not None:
+            return response
     if not _is_organiser(request, room) and is_registration_required(room):
         return _to_registration(room)
     initial = {"display_name": request.user.get_full_name()} if request.user.is_authenticated else {}
@@ -225,7 +260,7 @@ def room_present(request, account_slug: str, room_slug: str, token: str):
 
 
 def _role_in(request, room: Room) -> str:
-    if _is_organiser(request, room):
+    if _is_organiser(request, room) or presenters.is_host(request, room):
         return ParticipantRole.HOST
     return ParticipantRole.PRESENTER if presenters.is_presenter(request, room) else ParticipantRole.ATTENDEE
 
@@ -243,6 +278,9 @@ def room_lobby(request, account_slug: str, room_slug: str):
     if display_name is None:
         return redirect("room_enter", account_slug=account_slug, room_slug=room_slug)
     is_organiser = _is_organiser(request, room)
+    if not room.is_active and not is_organiser:
+        message = _("This room is closed at the moment.")
+        return render(request, "rooms/room_full.html", {"room": room, "message": message}, status=403)
     try:
         participant = session_actions.do_join(
             room,

@@ -8,14 +8,18 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import add_member
+from rostrum.accounts.actions import do_create_api_key
 from rostrum.accounts.constants import Role
-from rostrum.accounts.models import Account, Membership, TeamInvitation
+from rostrum.accounts.models import Account, ApiKey, Membership, TeamInvitation
 from rostrum.contacts.models import Contact, ContactImport, ContactList, Invitation, Unsubscription
+from rostrum.library.models import LibraryFile
+from rostrum.library.tests.factories import make_library_file
 from rostrum.notifications.models import OutboxMessage, OutgoingEmail, Suppression
 from rostrum.registration.models import Registrant, RegistrationField, RegistrationSettings
 from rostrum.rooms.actions import check_generate_access_tokens
 from rostrum.rooms.models import AccessToken, Room, Session
 from rostrum.rooms.tests.factories import make_room
+from rostrum.webhooks.models import Webhook, WebhookDelivery
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -88,17 +92,43 @@ ROUTES = {
     "registration_register": (PUBLIC, "room_slugs", None),
     "registration_done": (PUBLIC, "room_slugs", None),
     "registration_join": (PUBLIC, "registrant_link", None),  # the signed token is the permission
+    "library_list": (LOGIN, None, "view_rooms"),
+    "library_upload": (LOGIN, None, "manage_rooms"),
+    "library_help": (PUBLIC, None, None),  # the accepted formats and limits, also for the curious
+    "library_file_download": (LOGIN, "library_file", "view_rooms"),  # analysts may read the files
+    "library_file_rename": (LOGIN, "library_file", "manage_rooms"),
+    "library_file_attach": (LOGIN, "library_file", "manage_rooms"),
+    "library_file_delete": (LOGIN, "library_file", "manage_rooms"),
+    "api_keys": (LOGIN, None, "use_api"),
+    "create_api_key": (LOGIN, None, "use_api"),
+    "revoke_api_key": (LOGIN, "api_key", "use_api"),
+    "developers_api": (PUBLIC, None, None),
+    "webhook_list": (LOGIN, None, "manage_account"),  # webhooks see the whole account's data
+    "webhook_create": (LOGIN, None, "manage_account"),
+    "webhook_detail": (LOGIN, "webhook", "manage_account"),
+    "webhook_edit": (LOGIN, "webhook", "manage_account"),
+    "webhook_set_active": (LOGIN, "webhook", "manage_account"),
+    "webhook_rotate_secret": (LOGIN, "webhook", "manage_account"),
+    "webhook_delete": (LOGIN, "webhook", "manage_account"),
+    "webhook_ping": (LOGIN, "webhook", "manage_account"),
+    "webhook_delivery_detail": (LOGIN, "webhook_delivery", "manage_account"),
+    "webhook_delivery_retry": (LOGIN, "webhook_delivery", "manage_account"),
 }
 # What a URL can name that belongs to one account: another account's answers 404.
 OWNED_KINDS = ("room", "session", "member", "invitation", "contact", "contact_list", "contact_import",
-               "registration_field", "registrant")  # fmt: skip
+               "registration_field", "registrant", "api_key", "library_file", "webhook",
+               "webhook_delivery")  # fmt: skip
 # Third-party route groups, tested through their own flows (sign-up, login, 2FA tests) or Django's admin.
-EXTERNAL_PREFIXES = ("admin/", "accounts/", "media/")
+EXTERNAL_PREFIXES = ("admin/", "accounts/", "media/", "api/")  # api/: key-authenticated, rostrum/api/tests
 POSTS = {
     "change_member_role": {"role": "admin"},
     "room_edit": {"name": "Taken over", "room_type": "webinar", "is_permanent": "on", "timezone": "UTC",
                   "access_type": "open", "slug": "taken"},
     "room_generate_tokens": {"count": "3"},
+    "library_file_rename": {"name": "Taken over"},
+    "webhook_create": {"url": "https://hooks.example.com/x", "events": ["session.started"]},
+    "webhook_edit": {"url": "https://hooks.example.com/x", "events": ["session.started"]},
+    "webhook_set_active": {"active": "0"},
     "account_details": {"name": "Taken over", "country": "PL", "timezone": "UTC"},
     "team": {"email": "intruder@evil.example", "role": "admin"},
     "room_create": {"name": "Intruder room", "room_type": "webinar", "is_permanent": "on", "timezone": "UTC",
@@ -137,6 +167,10 @@ def database_state():
         sorted(Registrant.objects.values_list("id", "status", "nonce")),
         sorted(RegistrationField.objects.values_list("id", "label", "position")),
         sorted(RegistrationSettings.objects.values_list("id", "enabled")),
+        sorted(ApiKey.objects.values_list("id", "revoked_at")),
+        sorted(LibraryFile.objects.values_list("id", "name", "room_id", "file")),
+        sorted(Webhook.objects.values_list("id", "url", "is_active", "secret")),
+        sorted(WebhookDelivery.objects.values_list("id", "status", "attempts", "next_attempt_at")),
     )
 
 
@@ -168,10 +202,18 @@ def world(owner, other_owner):
             "contact_list": ContactList.objects.create(account=membership.account, name="Customers"),
             "contact_import": ContactImport.objects.create(account=membership.account, original_name="c.csv"),
             "registration_field": RegistrationField.objects.create(room=room, label="Company"),
+            "api_key": do_create_api_key(membership, "Integration")[0],
+            "library_file": make_library_file(membership, name="deck.pdf"),
+            "webhook": Webhook.objects.create(
+                account=membership.account, url="https://hooks.example.com/x", events=["session.started"], secret="s"
+            ),
             "registrant": Registrant.objects.create(
                 room=room, first_name="Ann", last_name="A", email=f"ann@{domain}.example", language="en"
             ),
         }
+        objects[key]["webhook_delivery"] = WebhookDelivery.objects.create(
+            webhook=objects[key]["webhook"], event="session.started", status="failed", next_attempt_at=room.starts_at
+        )
     objects["outbox_message"] = OutboxMessage.objects.create(from_email="a@b", to="c@d", subject="Hi", body="x")
     failed = {"status": "failed", "next_attempt_at": room.starts_at, "message_id": "<m@x>", "language": "en"}
     objects["outgoing_email"] = OutgoingEmail.objects.create(to_email="c@d.example", subject="Hi", body="x", **failed)
@@ -199,6 +241,10 @@ def url_for(name: str, world, whose: str = "mine") -> str:
         "suppression": [world["suppression"].pk],
         "registration_field": [target["room"].pk, target["registration_field"].pk],
         "registrant": [target["room"].pk, target["registrant"].pk],
+        "api_key": [target["api_key"].pk],
+        "library_file": [target["library_file"].pk],
+        "webhook": [target["webhook"].pk],
+        "webhook_delivery": [target["webhook"].pk, target["webhook_delivery"].pk],
         "registrant_link": [target["room"].account.slug, target["room"].slug, "not-a-real-token"],
     }[kind]
     return reverse(name, args=args)

@@ -1,0 +1,29 @@
+"""Sending a library file's bytes. Callers fetch the file through ``access_file_by_id`` first."""
+
+from django.http import FileResponse, Http404
+
+from rostrum.library.constants import FORMATS_BY_MIME
+from rostrum.library.models import LibraryFile
+
+
+def download_name(library_file: LibraryFile) -> str:
+    """The display name, with the format's extension when the name has none of its own."""
+    file_format = FORMATS_BY_MIME.get(library_file.mime_type)
+    name = library_file.name
+    if file_format and not name.lower().endswith(tuple(f".{ext}" for ext in file_format.extensions)):
+        name = f"{name}.{file_format.extensions[0]}"
+    return name
+
+
+def file_response(library_file: LibraryFile, as_attachment: bool = True) -> FileResponse:
+    """Stream the stored bytes with the sniffed type; the browser may not guess another one."""
+    try:
+        stream = library_file.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        stream, as_attachment=as_attachment, filename=download_name(library_file), content_type=library_file.mime_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"  # shown inline, it runs nothing
+    return response

@@ -1,0 +1,40 @@
+"""Library files are the account's content (like its rooms); what points at a person is who uploaded.
+
+Export lists the files a person uploaded (names and metadata, not the bytes: the account owns
+those). Erasing a person forgets them as the uploader; the files stay with the account, and go
+with it when the account is erased (before the account's cascade, so no bytes are left behind).
+"""
+
+from rostrum.accounts.constants import Role
+from rostrum.library.models import LibraryFile
+from rostrum.privacy.registry import register
+
+
+def export_uploads(user) -> list[dict]:
+    return [
+        {
+            "account": f.account.name,
+            "name": f.name,
+            "original_name": f.original_name,
+            "size": f.size,
+            "type": f.mime_type,
+            "uploaded": f.created_at.isoformat(),
+        }
+        for f in LibraryFile.objects.filter(uploaded_by=user).select_related("account")
+    ]
+
+
+def erase_uploads(user) -> None:
+    owned = LibraryFile.objects.filter(account__memberships__user=user, account__memberships__role=Role.OWNER)
+    for library_file in owned:
+        library_file.file.delete(save=False)  # the owner's account is erased next: its files go too
+    LibraryFile.objects.filter(uploaded_by=user).update(uploaded_by=None, original_name="")
+
+
+register(
+    LibraryFile,
+    fields=("uploaded_by", "original_name", "file"),
+    exporter=export_uploads,
+    eraser=erase_uploads,
+    erase_order=-1,  # before the account eraser, whose cascade would leave the bytes behind
+)
