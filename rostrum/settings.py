@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rostrum.reports",
     "rostrum.live",
     "rostrum.media",
+    "rostrum.recordings",
     "rest_framework",
     "drf_spectacular",
     "rostrum.api",
@@ -243,6 +244,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads are spooled to a
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # counts form fields only, never file parts: no cap on uploads
 # The most one file in the file library may be (rostrum.library); the plan's storage quota applies too.
 LIBRARY_MAX_FILE_BYTES = int(os.environ.get("ROSTRUM_LIBRARY_MAX_FILE_BYTES", str(500 * 1024 * 1024)))
+# Recordings (docs/recordings.md): where Janus writes .mjr files (a folder the media node writes and
+# the task workers read), and whether to keep them after the MP4 is made.
+RECORDINGS_SPOOL_DIR = Path(os.environ.get("ROSTRUM_RECORDINGS_SPOOL_DIR", VAR_DIR / "recordings-spool"))
+RECORDINGS_KEEP_SOURCES = os.environ.get("ROSTRUM_RECORDINGS_KEEP_SOURCES") == "1"
+# Conversions (rostrum.library.conversion, sandbox.py; docs/library.md): the limits each file gets.
+LIBRARY_CONVERSION_SECONDS = int(os.environ.get("ROSTRUM_LIBRARY_CONVERSION_SECONDS", "60"))  # documents, whole file
+# Video: 3 h, since 1080p converts at 0.69x real time on 2 CPUs and a 500 MB upload may run over an hour.
+LIBRARY_VIDEO_CONVERSION_SECONDS = int(os.environ.get("ROSTRUM_LIBRARY_VIDEO_CONVERSION_SECONDS", "10800"))
+LIBRARY_CONVERSION_MEMORY_BYTES = int(os.environ.get("ROSTRUM_LIBRARY_CONVERSION_MEMORY_BYTES", str(1536 * 1024**2)))
+LIBRARY_CONVERSION_OUTPUT_BYTES = int(os.environ.get("ROSTRUM_LIBRARY_CONVERSION_OUTPUT_BYTES", str(2 * 1024**3)))
+LIBRARY_CONVERSION_MAX_PAGES = int(os.environ.get("ROSTRUM_LIBRARY_CONVERSION_MAX_PAGES", "300"))
+LIBRARY_PAGE_WIDTH = 1600  # pixels: slides are shown at up to this width
+LIBRARY_PAGE_MAX_PIXELS = 1600 * 1600 * 4  # a page taller than 4 times its width at 1600 px is refused
+LIBRARY_ZIP_MAX_UNCOMPRESSED_BYTES = 200 * 1024**2  # OOXML/ODF, from the ZIP directory, before LibreOffice
+LIBRARY_ZIP_MAX_RATIO = 100
+LIBRARY_CONVERSION_TMP_DIR = os.environ.get("ROSTRUM_LIBRARY_CONVERSION_TMP_DIR", "")  # "" = the system's
+# Development only: convert even when no network namespace can be made (never on a server).
+LIBRARY_CONVERSION_ALLOW_UNSANDBOXED = os.environ.get("ROSTRUM_LIBRARY_CONVERSION_ALLOW_UNSANDBOXED") == "1"
+LIBRARY_CONVERSION_TOOLS = {"soffice": "soffice", "pdfinfo": "pdfinfo", "pdftoppm": "pdftoppm"}
+LIBRARY_CONVERSION_TOOLS |= {"ffmpeg": "ffmpeg", "ffprobe": "ffprobe"}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

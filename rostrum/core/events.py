@@ -113,3 +113,17 @@ def attendance_data(attendance) -> dict:
             "left_at": iso(attendance.left_at),
         },
     }
+
+
+def library_file_data(library_file) -> dict:
+    """A file of the account's library whose conversion finished (``file.converted``)."""
+    return {
+        "file": {
+            "id": library_file.pk,
+            "name": library_file.name,
+            "document_type": library_file.document_type,
+            "status": library_file.status,
+            "page_count": library_file.page_count,
+            "room": room_data(library_file.room) if library_file.room_id else None,
+        }
+    }

@@ -26,3 +26,10 @@ CHAT_RATE_COUNT = 5
 CHAT_RATE_SECONDS = 10
 RECENT_CHAT_IN_SNAPSHOT = 200
 CTA_MAX_SECONDS = 3600
+
+# Presentations (rostrum.engagement.actions.presentations): what a stroke drawn on a slide may be.
+# Colours are names from a fixed palette; the browser maps each to its shade.
+STROKE_COLOURS = ("red", "blue", "green", "orange", "black")
+STROKE_MAX_POINTS = 2000
+STROKE_MIN_WIDTH = 1
+STROKE_MAX_WIDTH = 24

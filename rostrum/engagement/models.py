@@ -123,3 +123,61 @@ class CallToActionClick(models.Model):
 
     def __str__(self) -> str:
         return f"click {self.pk}"
+
+
+class Presentation(models.Model):
+    """A converted library file shown in a session, page by page. One is open per session at a time.
+
+    ``page_count`` is read from the file's pages when it is opened, so the bounds a page change is
+    checked against do not move under a presentation that is being shown.
+    """
+
+    session = models.ForeignKey("rooms.Session", on_delete=models.CASCADE, related_name="presentations")
+    file = models.ForeignKey("library.LibraryFile", on_delete=models.CASCADE, related_name="presentations")
+    opened_by = models.ForeignKey(
+        "rooms.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who may move the pages, point and draw; the opener until an organiser hands control on.
+    controller = models.ForeignKey(
+        "rooms.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page = models.PositiveIntegerField(default=1)
+    page_count = models.PositiveIntegerField()
+    downloads_allowed = models.BooleanField(default=False)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"], condition=models.Q(closed_at=None), name="one_open_presentation_per_session"
+            ),
+            models.CheckConstraint(condition=models.Q(page__gte=1), name="presentation_page_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"presentation {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PresentationStroke(models.Model):
+    """A line drawn on one page of a presentation: points are ``[x, y]`` from 0 to 1 across the page."""
+
+    presentation = models.ForeignKey(Presentation, on_delete=models.CASCADE, related_name="strokes")
+    page = models.PositiveIntegerField()
+    points = models.JSONField()
+    colour = models.CharField(max_length=20)
+    width = models.PositiveSmallIntegerField()
+    author = models.ForeignKey("rooms.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["presentation", "page"], name="stroke_presentation_page")]
+
+    def __str__(self) -> str:
+        return f"stroke {self.pk}"

@@ -5,6 +5,8 @@ from rostrum.engagement.models import (
     Poll,
     PollBallot,
     PollOption,
+    Presentation,
+    PresentationStroke,
     Question,
 )
 from rostrum.privacy.registry import declare_no_personal_data, register
@@ -60,6 +62,33 @@ def erase_clicks(user) -> None:
     CallToActionClick.objects.filter(participant__in=_participants(user)).delete()
 
 
+def export_presentations(user) -> list[dict]:
+    mine = _participants(user)
+    presentations = Presentation.objects.filter(opened_by__in=mine) | Presentation.objects.filter(controller__in=mine)
+    return [
+        {"file": p.file.name, "opened_at": p.opened_at.isoformat()}
+        for p in presentations.distinct().select_related("file")
+    ]
+
+
+def erase_presentations(user) -> None:
+    """The presentation stays the session's (the organiser's file); who opened or ran it goes."""
+    mine = _participants(user)
+    Presentation.objects.filter(opened_by__in=mine).update(opened_by=None)
+    Presentation.objects.filter(controller__in=mine).update(controller=None)
+
+
+def export_strokes(user) -> list[dict]:
+    return [
+        {"page": s.page, "colour": s.colour, "points": s.points, "at": s.created_at.isoformat()}
+        for s in PresentationStroke.objects.filter(author__in=_participants(user))
+    ]
+
+
+def erase_strokes(user) -> None:
+    PresentationStroke.objects.filter(author__in=_participants(user)).delete()
+
+
 register(ChatMessage, fields=("author", "recipient", "text"), exporter=export_chat, eraser=erase_chat)
 register(Question, fields=("author", "text", "answered_by"), exporter=export_questions, eraser=erase_questions)
 register(PollBallot, fields=("participant", "text"), exporter=export_ballots, eraser=erase_ballots)
@@ -67,3 +96,5 @@ register(CallToActionClick, fields=("participant",), exporter=export_clicks, era
 declare_no_personal_data(Poll, "a poll's question, written by the organiser")
 declare_no_personal_data(PollOption, "a poll's answer options, written by the organiser")
 declare_no_personal_data(CallToAction, "the organiser's button text and link")
+register(Presentation, fields=("opened_by", "controller"), exporter=export_presentations, eraser=erase_presentations)
+register(PresentationStroke, fields=("author", "points"), exporter=export_strokes, eraser=erase_strokes)

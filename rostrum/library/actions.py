@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from rostrum.accounts.access import require_permission
 from rostrum.accounts.locks import lock_account
 from rostrum.library.constants import MANAGE_PERMISSION, NAME_MAX_LENGTH, FileStatus
+from rostrum.library.conversion import enqueue_conversion_on_commit, output_keys
 from rostrum.library.errors import LibraryError
 from rostrum.library.models import LibraryFile
 from rostrum.library.quota import storage_limit, storage_used
@@ -101,12 +102,13 @@ def check_upload_file(membership, uploaded_file, *, room=None, name=None) -> Lib
     except BaseException:
         library_file.file.storage.delete(library_file.file.name)
         raise
+    enqueue_conversion_on_commit(library_file)
     return library_file
 
 
 def initial_state(needs_conversion: bool) -> dict:
     """Files the room shows as they are (images, audio) are ready at once; the others wait for the
-    conversion worker (PDF and office pages to images, video to a web format), which is later work."""
+    conversion worker (PDF and office pages to images, video to H.264/AAC MP4): ``rostrum.library.conversion``."""
     if needs_conversion:
         return {"status": FileStatus.WAITING_FOR_CONVERSION, "conversion_progress": 0}
     return {"status": FileStatus.CONVERTED, "conversion_progress": 100}
@@ -147,7 +149,16 @@ def check_delete_file(membership, library_file: LibraryFile) -> None:
 
 
 def do_delete_file(library_file: LibraryFile) -> None:
-    storage, key = library_file.file.storage, library_file.file.name
+    """Delete the row, its pages, and after commit the upload's and the conversion's bytes.
+
+    A conversion still running notices (its claim is gone) and removes what it stored itself."""
+    storage = library_file.file.storage
+    keys = [library_file.file.name, *output_keys(library_file)]
     library_file.delete()
-    if key:
-        transaction.on_commit(lambda: storage.delete(key))
+
+    def remove() -> None:
+        for key in keys:
+            if key:
+                storage.delete(key)
+
+    transaction.on_commit(remove)

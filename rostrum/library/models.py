@@ -31,6 +31,13 @@ class LibraryFile(models.Model):
     status = models.CharField(_("status"), max_length=30, choices=FileStatus.choices, default=FileStatus.UPLOADED)
     conversion_progress = models.PositiveSmallIntegerField(default=0)
     status_message = models.CharField(max_length=500, blank=True)
+    # Conversion output (rostrum.library.conversion): the PDF of an office file or the MP4 of a video,
+    # the number of page images, and the bytes of all outputs (they count towards the plan's storage).
+    converted = models.FileField(storage=private_storage, max_length=255, blank=True)
+    page_count = models.PositiveIntegerField(default=0)
+    converted_size = models.PositiveBigIntegerField(default=0)
+    conversion_started_at = models.DateTimeField(null=True, blank=True)
+    conversion_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,3 +60,21 @@ class LibraryFile(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == FileStatus.FAILED
+
+
+class LibraryPage(models.Model):
+    """One page of a converted PDF, presentation, document or spreadsheet, as an image (JPEG)."""
+
+    file = models.ForeignKey(LibraryFile, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()  # from 1
+    image = models.FileField(storage=private_storage, max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["file", "number"]
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="library_page_file_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.file} p. {self.number}"

@@ -6,8 +6,9 @@ with it when the account is erased (before the account's cascade, so no bytes ar
 """
 
 from rostrum.accounts.constants import Role
-from rostrum.library.models import LibraryFile
-from rostrum.privacy.registry import register
+from rostrum.library.conversion import output_keys
+from rostrum.library.models import LibraryFile, LibraryPage
+from rostrum.privacy.registry import declare_no_personal_data, register
 
 
 def export_uploads(user) -> list[dict]:
@@ -27,6 +28,8 @@ def export_uploads(user) -> list[dict]:
 def erase_uploads(user) -> None:
     owned = LibraryFile.objects.filter(account__memberships__user=user, account__memberships__role=Role.OWNER)
     for library_file in owned:
+        for key in output_keys(library_file):  # conversion outputs (PDF, MP4, page images)
+            library_file.file.storage.delete(key)
         library_file.file.delete(save=False)  # the owner's account is erased next: its files go too
     LibraryFile.objects.filter(uploaded_by=user).update(uploaded_by=None, original_name="")
 
@@ -38,3 +41,4 @@ register(
     eraser=erase_uploads,
     erase_order=-1,  # before the account eraser, whose cascade would leave the bytes behind
 )
+declare_no_personal_data(LibraryPage, "a page image of an account's file; goes with the file (erase_uploads)")

@@ -1,4 +1,4 @@
-"""How much of its plan's storage an account uses. Library files count; conversions will too."""
+"""How much of its plan's storage an account uses. Library files, their conversion outputs and recordings count."""
 
 from dataclasses import dataclass
 
@@ -9,7 +9,18 @@ from rostrum.library.models import LibraryFile
 
 
 def storage_used(account) -> int:
-    return LibraryFile.objects.filter(account=account).aggregate(total=Sum("size"))["total"] or 0
+    # Conversion outputs (a video's MP4, an office file's PDF, page images) count too: never refused
+    # for quota (the upload was admitted), they may take the account over; further uploads are refused.
+    totals = LibraryFile.objects.filter(account=account).aggregate(uploads=Sum("size"), outputs=Sum("converted_size"))
+    files = (totals["uploads"] or 0) + (totals["outputs"] or 0)
+    return files + recordings_used(account)
+
+
+def recordings_used(account) -> int:
+    """Session recordings count against the same storage (``rostrum.recordings``)."""
+    from rostrum.recordings.models import Recording
+
+    return Recording.objects.filter(account=account).aggregate(total=Sum("size_bytes"))["total"] or 0
 
 
 def storage_limit(account) -> int:

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -12,7 +12,7 @@ from rostrum.accounts.access import has_permission
 from rostrum.accounts.decorators import account_permission_required
 from rostrum.library import actions
 from rostrum.library.access import access_file_by_id, files_of
-from rostrum.library.constants import FORMATS, MANAGE_PERMISSION, VIEW_PERMISSION, FileKind
+from rostrum.library.constants import FORMATS, MANAGE_PERMISSION, VIEW_PERMISSION, FileKind, FileStatus
 from rostrum.library.downloads import file_response
 from rostrum.library.errors import LibraryError
 from rostrum.library.forms import AttachForm, KindFilterForm, RenameForm, UploadForm
@@ -122,3 +122,62 @@ def library_help(request):
     kinds = [(kind, [f for f in FORMATS if f.kind == kind]) for kind in FileKind]
     context = {"kinds": kinds, "max_file_bytes": settings.LIBRARY_MAX_FILE_BYTES}
     return render(request, "library/help.html", context)
+
+
+def build_conversion_status(library_file) -> dict:
+    """What the list polls while a file converts (``library/conversion_status.js``)."""
+    return {
+        "id": library_file.pk,
+        "status": library_file.status,
+        "status_label": library_file.get_status_display(),
+        "percent": library_file.conversion_progress,
+        "is_finished": library_file.status in (FileStatus.CONVERTED, FileStatus.FAILED),
+        "status_message": library_file.status_message if library_file.is_failed else "",
+        "page_count": library_file.page_count,
+    }
+
+
+@require_GET
+@account_permission_required(VIEW_PERMISSION)
+def library_file_status(request, file_id: int):
+    return JsonResponse(build_conversion_status(access_file_by_id(request.membership, file_id)))
+
+
+@require_GET
+@account_permission_required(VIEW_PERMISSION)
+def library_file_pages(request, file_id: int):
+    library_file = access_file_by_id(request.membership, file_id)
+    context = {"library_file": library_file, "pages": library_file.pages.all()}
+    return render(request, "library/pages.html", context)
+
+
+def _private_response(field_file, content_type: str, filename: str) -> FileResponse:
+    try:
+        stream = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(stream, content_type=content_type, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+@account_permission_required(VIEW_PERMISSION)
+def library_page_image(request, file_id: int, number: int):
+    library_file = access_file_by_id(request.membership, file_id)
+    page = get_object_or_404(library_file.pages, number=number)
+    return _private_response(page.image, "image/jpeg", f"page-{number}.jpg")
+
+
+@require_GET
+@account_permission_required(VIEW_PERMISSION)
+def library_file_converted(request, file_id: int):
+    """The conversion's main output: the MP4 of a video, the PDF of an office file."""
+    library_file = access_file_by_id(request.membership, file_id)
+    if not library_file.converted or library_file.status != FileStatus.CONVERTED:
+        raise Http404
+    is_video = library_file.kind == FileKind.VIDEO
+    content_type, extension = ("video/mp4", "mp4") if is_video else ("application/pdf", "pdf")
+    return _private_response(library_file.converted, content_type, f"{library_file.name}.{extension}")

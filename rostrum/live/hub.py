@@ -113,6 +113,11 @@ class Hub:
         message = json.loads(payload)
         seq, audience = message["seq"], message["audience"]
         frame = Outgoing(message["frame"])
+        if seq is None:  # unsequenced (publish_ephemeral_on_commit): those it reaches, no ticks
+            for connection in tuple(channel.connections):
+                if reaches(audience, connection.viewer):
+                    connection.deliver(None, frame)
+            return
         tick = None
         if audience["everyone"] and not audience["lobby"]:
             # The common case (public chat and the like): every admitted participant, and those named.

@@ -37,3 +37,16 @@ def publish_on_commit(session, event_type: str, data: dict, audience: Audience, 
     key = channel_name(session.pk)
     transaction.on_commit(lambda: get_broker().publish(key, payload))
     return seq
+
+
+def publish_ephemeral_on_commit(session, event_type: str, data: dict, audience: Audience) -> None:
+    """Send a passing state (a pointer's position) after commit: not numbered, not kept.
+
+    Nothing in a snapshot depends on it, so it takes no sequence number (no write per move, no tick
+    to the others) and a client that misses one simply shows the next. The frame is
+    ``{"type": event_type, "data": data}``, without ``seq``.
+    """
+    frame = encode({"type": event_type, "data": data})
+    payload = encode({"seq": None, "frame": frame, "audience": audience.to_dict(), "control": {}})
+    key = channel_name(session.pk)
+    transaction.on_commit(lambda: get_broker().publish(key, payload))

@@ -100,6 +100,10 @@ class MediaBackend(Protocol):
     async def kick(self, room: MediaRoom, feed_id: int) -> None:
         """Remove a publisher from the room (the floor taken back): its handle stops publishing."""
 
+    async def record(self, room: MediaRoom, record: bool, rec_dir: str = "") -> None:
+        """Record every publisher of the room, now and later, as files under ``rec_dir`` (a folder
+        on the node: one ``.mjr`` per stream), or stop (``record=False``)."""
+
     async def destroy_room(self, room: MediaRoom) -> None:
         """End the room (the session ended); everyone in it is dropped. Never raises for a gone room."""
 

@@ -77,6 +77,10 @@ class FakeBackend:
         self._call("kick", room.room_id, feed_id)
         self.publishers.pop((room.room_id, feed_id), None)
 
+    async def record(self, room, record, rec_dir=""):
+        self._call("record", room.room_id, record, rec_dir)
+        self.rooms[room.room_id] = room
+
     async def destroy_room(self, room):
         self.calls.append(("destroy_room", room.room_id))
         self.rooms.pop(room.room_id, None)

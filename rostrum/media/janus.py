@@ -237,6 +237,16 @@ def video_stream_quality(mid: str, video: str) -> dict:
     return {"mid": mid, "send": True, "substream": SUBSTREAMS[video]}
 
 
+def recording_dir_request(room: MediaRoom, rec_dir: str) -> dict:
+    """Where the room's recordings go from now on (Janus makes the folder)."""
+    return {"request": "edit", "room": room.room_id, "secret": room.secret, "new_rec_dir": str(rec_dir)}
+
+
+def enable_recording_request(room: MediaRoom, record: bool) -> dict:
+    """Recording on or off for the whole room, with the secret ``lock_record`` wants and no file name."""
+    return {"request": "enable_recording", "room": room.room_id, "secret": room.secret, "record": record}
+
+
 def live_handle(handle: Handle) -> tuple[JanusNode, int]:
     """The node and Janus handle id behind ``handle``; ``MediaError`` once it was hung up or lost."""
     node, handle_id = handle.state.get("node"), handle.state.get("id")
@@ -387,6 +397,18 @@ class JanusBackend:
         except MediaError as error:
             if error.code != f"janus_{NO_SUCH_FEED}":
                 raise
+
+    async def record(self, room, record, rec_dir=""):
+        """Start or stop recording every publisher of the room, those who publish later too.
+
+        Two traps answer ``ok`` and record nothing (``../shared/notes/janus.md``): the room has
+        ``lock_record``, so the request carries the room ``secret``; and files go under the room's
+        ``rec_dir`` with names Janus makes itself, relative to it (never an absolute ``filename``).
+        """
+        node = await self.ensure_room(room)
+        if record:
+            await node.room_request(recording_dir_request(room, rec_dir))
+        await node.room_request(enable_recording_request(room, record))
 
     async def destroy_room(self, room):
         node = self.node(room)

@@ -4,11 +4,13 @@ Reading reports needs ``view_reports``; registrations are organisers' work (``ma
 the pages. Another account's room or session answers 404.
 """
 
+import zoneinfo
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -20,6 +22,11 @@ from rostrum.api.errors import ApiError, error_body
 from rostrum.api.params import as_bool
 from rostrum.api.views import ApiView, cm_path, require_api_permission
 from rostrum.core.storage import private_storage
+from rostrum.recordings import actions as recording_actions
+from rostrum.recordings.access import access_recording_by_id, recordings_of
+from rostrum.recordings.constants import MANAGE_PERMISSION as RECORDING_MANAGE
+from rostrum.recordings.constants import VIEW_PERMISSION as RECORDING_VIEW
+from rostrum.recordings.constants import RecordingStatus
 from rostrum.registration import actions as registration_actions
 from rostrum.registration.access import settings_of
 from rostrum.registration.constants import RegistrantStatus
@@ -385,26 +392,57 @@ class RegisterView(ApiView):
         return Response(body, status=201 if created else 200)
 
 
-# --- recordings (none exist yet: accepted, inert) -----------------------------------------------
+# --- recordings (rostrum.recordings: its access helpers and actions, as on its pages) ---------
+
+
+def room_recordings(request, room: Room):
+    return recordings_of(request.membership).filter(room=room)
+
+
+def recording_shape(request, recording) -> dict:
+    room = recording.room
+    local = recording.started_at.astimezone(zoneinfo.ZoneInfo(room.timezone))
+    token = recording_actions.build_signed_token(recording)
+    return {
+        "id": recording.pk,
+        "recording_url": request.build_absolute_uri(reverse("recording_signed", args=[token])),
+        "recording_duration": round(recording.duration_seconds),
+        "recorder_started": local.strftime("%Y-%m-%d %H:%M:%S"),
+        "recorder_start_date": local.isoformat(timespec="seconds"),
+        "recording_file_size": int(recording.size_bytes),
+    }
 
 
 class RecordingsView(ApiView):
-    @extend_schema(tags=RECORDINGS, summary="The room's recordings (none: not built yet)", responses=Recording)
+    @extend_schema(
+        tags=RECORDINGS,
+        summary="The room's ready recordings, each with a signed link valid for 7 days",
+        responses=Recording,
+    )
     def get(self, request, room_id: str):
-        access_room(request, room_id, "view_rooms")
-        return Response([])
+        room = access_room(request, room_id, RECORDING_VIEW)
+        ready = room_recordings(request, room).filter(status=RecordingStatus.READY)
+        return Response([recording_shape(request, recording) for recording in ready])
 
-    @extend_schema(tags=RECORDINGS, summary="Delete the room's recordings", responses={200: StatusOk})
+    @extend_schema(tags=RECORDINGS, summary="Delete all the room's recordings", responses={200: StatusOk})
     def delete(self, request, room_id: str):
-        access_room(request, room_id, "manage_rooms")
+        room = access_room(request, room_id, RECORDING_MANAGE)
+        with transaction.atomic():
+            for recording in list(room_recordings(request, room)):
+                recording_actions.do_delete_recording(recording)
         return Response({"STATUS": "OK"})
 
 
 class RecordingView(ApiView):
-    @extend_schema(tags=RECORDINGS, summary="Delete one recording (none exist: always 404)", responses={200: StatusOk})
+    @extend_schema(tags=RECORDINGS, summary="Delete one recording of the room", responses={200: StatusOk})
     def delete(self, request, room_id: str, recording_id: str):
-        access_room(request, room_id, "manage_rooms")
-        raise ApiError.not_found(_("There is no such recording."))
+        room = access_room(request, room_id, RECORDING_MANAGE)
+        recording = access_recording_by_id(request.membership, object_id(recording_id), RECORDING_MANAGE)
+        if recording.room_id != room.pk:
+            raise ApiError.not_found(_("There is no such recording."))
+        with transaction.atomic():
+            recording_actions.do_delete_recording(recording)
+        return Response({"STATUS": "OK"})
 
 
 ROOM = r"conferences/(?P<room_id>\d+)"

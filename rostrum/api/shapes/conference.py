@@ -10,6 +10,7 @@ import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -38,7 +39,25 @@ ACTIVE, INACTIVE = "active", "inactive"
 
 
 def conference_queryset(queryset):
-    return queryset.select_related("account", "created_by", "registration")
+    """With the room's ready recordings in one more query for the whole list (``recorder_list``)."""
+    from rostrum.recordings.constants import RecordingStatus
+    from rostrum.recordings.models import Recording
+
+    ready = Recording.objects.filter(status=RecordingStatus.READY)
+    return queryset.select_related("account", "created_by", "registration").prefetch_related(
+        Prefetch("recordings", queryset=ready, to_attr="ready_recordings")
+    )
+
+
+def recorder_list(room: Room) -> list[str]:
+    """Signed, expiring links (``rostrum.recordings``' own) to the room's ready recordings."""
+    from rostrum.recordings.actions import build_signed_token
+
+    ready = getattr(room, "ready_recordings", None)
+    if ready is None:  # a room not read through conference_queryset
+        ready = conference_queryset(Room.objects.filter(pk=room.pk)).get().ready_recordings
+    site = settings.SITE_URL.rstrip("/")
+    return [site + reverse("recording_signed", args=[build_signed_token(recording)]) for recording in ready]
 
 
 def _digest(room: Room, purpose: str) -> str:
@@ -126,7 +145,7 @@ def build_conference(room: Room, now: datetime | None = None) -> dict:
         "phone_listener_pin": _pin(room, "phone.listener"),
         "embed_room_url": url,
         "widgets_hash": _digest(room, "widgets")[:6],
-        "recorder_list": [],
+        "recorder_list": recorder_list(room),
         "skin_id": int(room.compat_settings.get("skin_id", DEFAULT_SKIN_ID)),
         "settings": conference_settings(room),
         "autologin_hashes": {"host": host_hash},
@@ -179,7 +198,9 @@ class ConferenceSerializer(serializers.Serializer):
     phone_listener_pin = serializers.IntegerField(help_text="Inert: Rostrum has no phone dial-in.")
     embed_room_url = serializers.URLField(help_text="The room's own address.")
     widgets_hash = serializers.CharField()
-    recorder_list = serializers.ListField(child=serializers.URLField())
+    recorder_list = serializers.ListField(
+        child=serializers.URLField(), help_text="Signed links (7 days) to the room's ready recordings."
+    )
     skin_id = serializers.IntegerField()
     settings = serializers.DictField()
     autologin_hashes = AutologinHashesSerializer()

@@ -5,10 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from rostrum.api import report_pdfs
 from rostrum.api.tests.conftest import error_shape
+from rostrum.core.storage import private_storage
+from rostrum.recordings.constants import RecordingStatus
+from rostrum.recordings.models import Recording
 from rostrum.reports.tests.conftest import FIREFOX, START, play_session
 from rostrum.rooms.models import Room
 from rostrum.rooms.tests.factories import make_room
@@ -185,12 +189,104 @@ def test_an_id_too_large_for_the_database_is_404(api):
     error_shape(api.get("/api/v1/conferences/99999999999999999999999/sessions"), 404)
 
 
-def test_recordings_are_accepted_but_there_are_none(api, business_owner):
+RECORDED_BYTES = bytes(range(256)) * 8  # 2 048 bytes standing in for an MP4
+
+
+def make_recording(membership, room, status=RecordingStatus.READY, started_at=START):
+    recording = Recording(account=membership.account, room=room, status=status, duration_seconds=61.4)
+    recording.file.save("x.mp4", ContentFile(RECORDED_BYTES), save=False)
+    recording.size_bytes = len(RECORDED_BYTES)
+    recording.save()
+    Recording.objects.filter(pk=recording.pk).update(started_at=started_at)
+    recording.refresh_from_db()
+    return recording
+
+
+def test_a_room_without_recordings_has_an_empty_list_and_deleting_is_ok(api, business_owner):
     room = make_room(business_owner)
     assert api.get(f"/api/v1/conferences/{room.pk}/recordings.json").json() == []
     response = api.delete(f"/api/v1/conferences/{room.pk}/recordings.json")
     assert response.status_code == 200 and response.json() == {"STATUS": "OK"}
     error_shape(api.delete(f"/api/v1/conferences/{room.pk}/recordings/5.json"), 404)
+
+
+def test_ready_recordings_in_clickmeetings_words_with_a_signed_link(api, business_owner):
+    room = make_room(business_owner)
+    Room.objects.filter(pk=room.pk).update(timezone="Europe/Warsaw")
+    ready = make_recording(business_owner, room)
+    make_recording(business_owner, room, status=RecordingStatus.PROCESSING)
+    body = api.get(f"/api/v1/conferences/{room.pk}/recordings").json()
+    assert len(body) == 1
+    entry = body[0]
+    assert entry["id"] == ready.pk and entry["recording_duration"] == 61
+    assert entry["recording_file_size"] == len(RECORDED_BYTES)
+    assert entry["recorder_started"] == "2025-03-10 18:00:00"
+    assert entry["recorder_start_date"] == "2025-03-10T18:00:00+01:00"
+    link = entry["recording_url"]
+    assert link.startswith("http://testserver/") and "/recordings/l/" in link
+    page = Client().get(link)
+    assert page.status_code == 200
+    media = Client().get(link.rstrip("/") + "/media/")
+    assert media.status_code == 200 and b"".join(media.streaming_content) == RECORDED_BYTES
+
+
+def test_deleting_one_recording_removes_its_bytes_and_another_rooms_id_is_404(
+    api, business_owner, other_owner, django_capture_on_commit_callbacks
+):
+    room, elsewhere = make_room(business_owner), make_room(business_owner, name="Elsewhere")
+    kept = make_recording(business_owner, elsewhere)
+    theirs = make_recording(other_owner, make_room(other_owner))
+    gone = make_recording(business_owner, room)
+    name = gone.file.name
+    assert private_storage().exists(name)
+    error_shape(api.delete(f"/api/v1/conferences/{room.pk}/recordings/{kept.pk}"), 404)  # our other room's
+    error_shape(api.delete(f"/api/v1/conferences/{room.pk}/recordings/{theirs.pk}"), 404)  # another account's
+    error_shape(api.delete(f"/api/v1/conferences/{theirs.room_id}/recordings/{theirs.pk}"), 404)
+    error_shape(api.get(f"/api/v1/conferences/{theirs.room_id}/recordings"), 404)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.delete(f"/api/v1/conferences/{room.pk}/recordings/{gone.pk}.json")
+    assert response.status_code == 200 and response.json() == {"STATUS": "OK"}
+    assert not Recording.objects.filter(pk=gone.pk).exists() and not private_storage().exists(name)
+    assert set(Recording.objects.values_list("pk", flat=True)) == {kept.pk, theirs.pk}
+    error_shape(api.delete(f"/api/v1/conferences/{room.pk}/recordings/{gone.pk}"), 404)
+
+
+def test_deleting_the_rooms_recordings_removes_them_all_and_only_them(
+    api, business_owner, django_capture_on_commit_callbacks
+):
+    room, elsewhere = make_room(business_owner), make_room(business_owner, name="Elsewhere")
+    mine = [make_recording(business_owner, room), make_recording(business_owner, room, RecordingStatus.FAILED)]
+    kept = make_recording(business_owner, elsewhere)
+    names = [recording.file.name for recording in mine]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.delete(f"/api/v1/conferences/{room.pk}/recordings")
+    assert response.status_code == 200 and response.json() == {"STATUS": "OK"}
+    assert list(Recording.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not any(private_storage().exists(name) for name in names)
+    assert private_storage().exists(kept.file.name)
+
+
+def test_the_conference_lists_its_ready_recordings_without_a_query_per_room(api, business_owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/conferences/active").status_code == 200
+        return len(queries)
+
+    room = make_room(business_owner)
+    count()  # the key's first use of the day is recorded once
+    before = count()
+    make_recording(business_owner, room)
+    make_recording(business_owner, room, status=RecordingStatus.PROCESSING)
+    for name in ("Second", "Third"):
+        make_recording(business_owner, make_room(business_owner, name=name))
+    assert count() == before
+    links = api.get(f"/api/v1/conferences/{room.pk}").json()["conference"]["recorder_list"]
+    assert len(links) == 1 and "/recordings/l/" in links[0]
+    path = links[0].split("://", 1)[1].split("/", 1)[1]
+    assert Client().get("/" + path).status_code == 200
 
 
 def test_the_session_start_is_the_lobby_opening_when_nobody_started_it(api, business_owner):
@@ -203,7 +299,9 @@ def test_the_session_start_is_the_lobby_opening_when_nobody_started_it(api, busi
     assert api.get(f"/api/v1/conferences/{room.pk}/sessions").json()[0]["start_date"] == "2025-03-10T17:03:00+00:00"
 
 
-def test_the_answers_match_the_published_description(api, played, run_tasks, django_capture_on_commit_callbacks):
+def test_the_answers_match_the_published_description(
+    api, played, business_owner, run_tasks, django_capture_on_commit_callbacks
+):
     room, session = played["room"].pk, played["session"].pk
     root = "/api/v1/conferences/{room_id}/sessions"
     conforms(api.get(base(played)), root)
@@ -216,6 +314,7 @@ def test_the_answers_match_the_published_description(api, played, run_tasks, dja
     run_tasks()
     conforms(api.get(f"{base(played)}/{session}/generate-pdf/en"), pdf)
     conforms(api.get(f"{base(played)}/{session}"), root + "/{session_id}")  # with a FINISHED entry
+    make_recording(business_owner, Room.objects.get(pk=room))
     conforms(api.get(f"/api/v1/conferences/{room}/recordings"), "/api/v1/conferences/{room_id}/recordings")
     conforms(api.delete(f"/api/v1/conferences/{room}/recordings"), "/api/v1/conferences/{room_id}/recordings", "DELETE")
 

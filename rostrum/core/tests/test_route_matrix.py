@@ -15,6 +15,7 @@ from rostrum.contacts.models import Contact, ContactImport, ContactList, Invitat
 from rostrum.library.models import LibraryFile
 from rostrum.library.tests.factories import make_library_file
 from rostrum.notifications.models import OutboxMessage, OutgoingEmail, Suppression
+from rostrum.recordings.models import Recording, RecordingSettings
 from rostrum.registration.models import Registrant, RegistrationField, RegistrationSettings
 from rostrum.rooms.actions import check_generate_access_tokens
 from rostrum.rooms.models import AccessToken, Room, Session
@@ -34,6 +35,10 @@ ROUTES = {
     "room_lobby": (PUBLIC, "room_slugs", None),
     "room_present": (PUBLIC, "presenter_link", None),  # the signed token is the permission
     "public_profile": (PUBLIC, "account_slug", None),
+    # The room page's participant key (in the Django session) is the permission: participants of the
+    # presentation's session only, everyone else 404 (rostrum/engagement/tests/test_presentation_views.py).
+    "presentation_page": (PUBLIC, "presentation", None),
+    "presentation_download": (PUBLIC, "presentation", None),
     "accept_invitation": (PUBLIC, "token", None),
     "dashboard": (LOGIN, None, None),
     "switch_account": (LOGIN, None, None),
@@ -98,7 +103,23 @@ ROUTES = {
     "library_file_download": (LOGIN, "library_file", "view_rooms"),  # analysts may read the files
     "library_file_rename": (LOGIN, "library_file", "manage_rooms"),
     "library_file_attach": (LOGIN, "library_file", "manage_rooms"),
+    "library_file_status": (LOGIN, "library_file", "view_rooms"),
+    "library_file_pages": (LOGIN, "library_file", "view_rooms"),
+    "library_page_image": (LOGIN, "library_page", "view_rooms"),
+    "library_file_converted": (LOGIN, "library_file", "view_rooms"),
     "library_file_delete": (LOGIN, "library_file", "manage_rooms"),
+    "recording_list": (LOGIN, None, "view_rooms"),  # analysts may watch the account's recordings
+    "recording_detail": (LOGIN, "recording", "view_rooms"),
+    "recording_media": (LOGIN, "recording", "view_rooms"),
+    "recording_download": (LOGIN, "recording", "view_rooms"),
+    "recording_share": (LOGIN, "recording", "manage_rooms"),
+    "recording_signed_link": (LOGIN, "recording", "manage_rooms"),
+    "recording_delete": (LOGIN, "recording", "manage_rooms"),
+    "recording_public": (PUBLIC, "token", None),  # the share token is the permission
+    "recording_public_media": (PUBLIC, "token", None),
+    "recording_signed": (PUBLIC, "token", None),  # the signed, expiring token is the permission
+    "recording_signed_media": (PUBLIC, "token", None),
+    "room_recording_settings": (LOGIN, "room", "manage_rooms"),
     "api_keys": (LOGIN, None, "use_api"),
     "create_api_key": (LOGIN, None, "use_api"),
     "revoke_api_key": (LOGIN, "api_key", "use_api"),
@@ -116,8 +137,8 @@ ROUTES = {
 }
 # What a URL can name that belongs to one account: another account's answers 404.
 OWNED_KINDS = ("room", "session", "member", "invitation", "contact", "contact_list", "contact_import",
-               "registration_field", "registrant", "api_key", "library_file", "webhook",
-               "webhook_delivery")  # fmt: skip
+               "registration_field", "registrant", "api_key", "library_file", "library_page", "webhook",
+               "webhook_delivery", "recording")  # fmt: skip
 # Third-party route groups, tested through their own flows (sign-up, login, 2FA tests) or Django's admin.
 EXTERNAL_PREFIXES = ("admin/", "accounts/", "media/", "api/")  # api/: key-authenticated, rostrum/api/tests
 POSTS = {
@@ -169,6 +190,8 @@ def database_state():
         sorted(RegistrationSettings.objects.values_list("id", "enabled")),
         sorted(ApiKey.objects.values_list("id", "revoked_at")),
         sorted(LibraryFile.objects.values_list("id", "name", "room_id", "file")),
+        sorted(Recording.objects.values_list("id", "is_public", "share_token", "file")),
+        sorted(RecordingSettings.objects.values_list("id", "records_automatically")),
         sorted(Webhook.objects.values_list("id", "url", "is_active", "secret")),
         sorted(WebhookDelivery.objects.values_list("id", "status", "attempts", "next_attempt_at")),
     )
@@ -204,6 +227,7 @@ def world(owner, other_owner):
             "registration_field": RegistrationField.objects.create(room=room, label="Company"),
             "api_key": do_create_api_key(membership, "Integration")[0],
             "library_file": make_library_file(membership, name="deck.pdf"),
+            "recording": Recording.objects.create(account=membership.account, room=room, status="ready"),
             "webhook": Webhook.objects.create(
                 account=membership.account, url="https://hooks.example.com/x", events=["session.started"], secret="s"
             ),
@@ -243,6 +267,8 @@ def url_for(name: str, world, whose: str = "mine") -> str:
         "registrant": [target["room"].pk, target["registrant"].pk],
         "api_key": [target["api_key"].pk],
         "library_file": [target["library_file"].pk],
+        "library_page": [target["library_file"].pk, 1],
+        "recording": [target["recording"].pk],
         "webhook": [target["webhook"].pk],
         "webhook_delivery": [target["webhook"].pk, target["webhook_delivery"].pk],
         "registrant_link": [target["room"].account.slug, target["room"].slug, "not-a-real-token"],

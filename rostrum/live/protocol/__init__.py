@@ -1,3 +1,3 @@
 """Client frame types, one module per topic; importing this package registers them all."""
 
-from rostrum.live.protocol import chat, cta, hands, media, polls, qa, session  # noqa: F401
+from rostrum.live.protocol import chat, cta, hands, media, polls, presentations, qa, session  # noqa: F401

@@ -129,8 +129,11 @@ def database_url_for_server(request, tmp_path) -> str:
 def asgi_server(request, transactional_db, server_var_dir, tmp_path):
     """uvicorn serving rostrum.asgi on a free port; yields (base URL, the seeded room)."""
     env = server_env(server_var_dir, database_url_for_server(request, tmp_path))
-    seeder = getattr(request, "param", "seed")  # another seed function of this module (indirect parametrisation)
+    # Another seed function (indirect parametrisation): of this module, or "<module>:<function>".
+    seeder = getattr(request, "param", "seed")
     module = "rostrum.live.tests.test_browser_live_room"
+    if ":" in seeder:
+        module, seeder = seeder.split(":")
     script = f"import django; django.setup(); from {module} import {seeder}; {seeder}()"
     room = json.loads(run_python(env, "-c", script).strip().splitlines()[-1])
     port = free_port()

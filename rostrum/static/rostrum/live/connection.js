@@ -45,11 +45,12 @@ export class LiveConnection {
   // "connected", "reconnecting", "struggling" (reconnecting, and refused several times in a row),
   // "expelled", "unauthorised". onPresence(frame): the latest
   // presence frame (not sequenced). onError(frame): an error frame that answers no request.
-  // onMediaQuality(frame): the server lowered the video this page receives.
+  // onMediaQuality(frame): the server lowered the video this page receives. onPointer(frame): a
+  // presentation's pointer moved (not sequenced).
   constructor(url, handlers = {}) {
     this.url = url;
     const ignore = () => {};
-    this.handlers = { onState: ignore, onEvent: ignore, onStatus: ignore, onPresence: ignore, onError: ignore, onMediaQuality: ignore, ...handlers };
+    this.handlers = { onState: ignore, onEvent: ignore, onStatus: ignore, onPresence: ignore, onError: ignore, onMediaQuality: ignore, onPointer: ignore, ...handlers };
     this.state = null;
     this.lastSeq = null;
     this.status = null;
@@ -154,6 +155,9 @@ export class LiveConnection {
         break;
       case "media.quality": // the server lowered what this page receives (not sequenced)
         this.handlers.onMediaQuality(frame);
+        break;
+      case "presentation.pointer": // where the presenter points now (not sequenced, not kept)
+        this.handlers.onPointer(frame);
         break;
       case "closed":
         if (frame.reason === "expelled") this._finish("expelled");

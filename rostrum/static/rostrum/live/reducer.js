@@ -173,6 +173,37 @@ const REDUCERS = {
     if (state.cta && state.cta.id === data.id) state.cta.clicks = data.clicks;
   },
 
+  // engagement/live_events/presentations.py
+  "presentation.opened"(state, data) {
+    state.presentation = data.presentation;
+  },
+  "presentation.closed"(state, data) {
+    if (state.presentation?.id === data.id) state.presentation = null;
+  },
+  "presentation.page_changed"(state, data) {
+    const shown = state.presentation;
+    if (shown?.id !== data.id) return;
+    shown.page = data.page;
+    shown.strokes = data.strokes;
+  },
+  "presentation.control_changed"(state, data) {
+    if (state.presentation?.id === data.id) state.presentation.controller = data.controller;
+  },
+  "presentation.downloads_changed"(state, data) {
+    const shown = state.presentation;
+    if (shown?.id !== data.id) return;
+    shown.downloads_allowed = data.downloads_allowed;
+    shown.download_url = data.download_url;
+  },
+  "presentation.stroke_added"(state, data) {
+    const shown = state.presentation;
+    if (shown?.id === data.id && data.stroke.page === shown.page) putById(shown.strokes, data.stroke);
+  },
+  "presentation.page_cleared"(state, data) {
+    const shown = state.presentation;
+    if (shown?.id === data.id && data.page === shown.page) shown.strokes = [];
+  },
+
   // media/live_events.py
   "media.published"(state, data) {
     const feeds = state.media.feeds.filter((feed) => feed.feed_id !== data.feed_id);
@@ -186,6 +217,13 @@ const REDUCERS = {
       feed.participant_id === data.id ? { ...feed, mic_blocked: data.mic_blocked, camera_blocked: data.camera_blocked } : feed,
     );
     if (state.me.id === data.id) state.media.my_blocks = { mic: data.mic_blocked, camera: data.camera_blocked };
+  },
+  // recordings/live.py
+  "recording.started"(state, data) {
+    state.recording = { active: data.active, started_at: data.started_at };
+  },
+  "recording.stopped"(state, data) {
+    state.recording = { active: data.active, started_at: data.started_at };
   },
   "floor.changed"(state, data) {
     const media = state.media;
@@ -226,6 +264,8 @@ function withDefaults(state) {
   state.hands ??= [];
   state.my_hand ??= { raised: false };
   if (!("cta" in state)) state.cta = null;
+  if (!("presentation" in state)) state.presentation = null;
+  state.recording ??= { active: false, started_at: null };
   return state;
 }
 

@@ -14,7 +14,9 @@ import { setUpQuality, renderQuality } from "./quality.js";
 import { setUpMine, renderMine } from "./mine.js";
 import { Directory, setUpPeople, renderPeople } from "./participants.js";
 import { setUpPolls, renderPolls } from "./polls.js";
+import { setUpPresentation, renderPresentation, showPointer } from "./presentation.js";
 import { setUpQa, renderQa } from "./qa.js";
+import { setUpRecording, renderRecording } from "./recording.js";
 import { isOrganiser } from "./reducer.js";
 
 const $ = (id) => document.getElementById(id);
@@ -123,10 +125,12 @@ function render(room) {
   if (!state || room.view !== "live-room") return;
   renderRoles(state);
   renderToolbar(room);
+  renderRecording(room);
   renderMedia(room);
   renderQuality(room);
   renderMine(room);
   renderCta(room);
+  renderPresentation(room);
   renderChat(room);
   renderQa(room);
   renderPolls(room);
@@ -186,11 +190,13 @@ function main() {
   if (!app || !stringsNode) return;
   const room = createRoom(app, JSON.parse(stringsNode.textContent));
   setUpToolbar(room);
+  setUpRecording(room);
   setUpChat(room);
   setUpQa(room);
   setUpPolls(room);
   setUpHands(room);
   setUpCta(room);
+  setUpPresentation(room);
   setUpPeople(room);
   setUpMedia(room);
   setUpQuality(room);
@@ -218,6 +224,9 @@ function main() {
     },
     onMediaQuality(frame) {
       room.quality.lowerFromServer(frame);
+    },
+    onPointer(frame) {
+      showPointer(room, frame);
     },
     onPresence(frame) {
       room.presence = frame;

@@ -1,0 +1,44 @@
+"""Converted presentations for tests: a library file with page images, as the conversion leaves them."""
+
+import io
+
+from django.core.files.base import ContentFile
+
+from rostrum.library.models import LibraryPage
+from rostrum.library.tests.factories import make_library_file
+
+# One colour per page, so a test (or a browser) can tell the pages apart by their pixels.
+PAGE_COLOURS = ((220, 30, 30), (30, 160, 60), (40, 70, 220))
+
+
+def page_png(colour: tuple[int, int, int], width: int = 320, height: int = 180) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_presentable_file(membership, *, name: str = "Quarterly deck.pptx", colours=PAGE_COLOURS, **fields):
+    """A converted PPTX of the account with one PNG page per colour."""
+    library_file = make_library_file(
+        membership,
+        name=name,
+        content=b"PK\x03\x04 not really a deck",
+        mime_type="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        document_type="presentation_pptx",
+        status="converted",
+        **fields,
+    )
+    for number, colour in enumerate(colours, start=1):
+        LibraryPage.objects.create(
+            file=library_file,
+            number=number,
+            image=ContentFile(page_png(colour), name=f"page-{number}.png"),
+            width=320,
+            height=180,
+        )
+    if hasattr(library_file, "page_count"):
+        library_file.page_count = len(colours)
+        library_file.save(update_fields=["page_count"])
+    return library_file
