@@ -108,3 +108,13 @@ def test_a_session_and_its_attendance_emit_started_joined_left_ended(owner, hear
     assert left["attendance"]["left_at"].endswith("Z")
     assert ended["session"]["ended_at"].endswith("Z")
     assert {account for account, _name, _payload in heard} == {owner.account}
+
+
+@pytest.mark.django_db
+def test_an_account_without_webhooks_costs_one_query_and_no_transaction(owner, django_assert_num_queries):
+    """Every join and leave emits an event: for the many accounts with no webhook it must stay a read."""
+    from rostrum.webhooks.actions import on_domain_event
+
+    with django_assert_num_queries(1):  # a savepoint pair would make it 3
+        deliveries = on_domain_event(None, account=owner.account, name=events.ATTENDEE_JOINED, payload={})
+    assert deliveries == []
