@@ -18,6 +18,8 @@ from rostrum.accounts.actions import do_accept_invitation, do_create_account, do
 from rostrum.accounts.models import User
 
 PASSWORD = "correct horse battery staple 42"
+# The real-server fixtures (asgi_server, server_var_dir, migrated_sqlite ...) for any test module.
+pytest_plugins = ["rostrum.core.testing.servers"]
 
 
 @pytest.fixture(autouse=True)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "rostrum.registration",
     "rostrum.contacts",
     "rostrum.engagement",
+    "rostrum.videoshare",
+    "rostrum.whiteboard",
     "rostrum.reports",
     "rostrum.live",
     "rostrum.media",
@@ -244,6 +246,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads are spooled to a
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # counts form fields only, never file parts: no cap on uploads
 # The most one file in the file library may be (rostrum.library); the plan's storage quota applies too.
 LIBRARY_MAX_FILE_BYTES = int(os.environ.get("ROSTRUM_LIBRARY_MAX_FILE_BYTES", str(500 * 1024 * 1024)))
+# Files in chat (rostrum.engagement.actions.chat_files): the most one file may be, and all of a session's.
+CHAT_FILE_MAX_BYTES = int(os.environ.get("ROSTRUM_CHAT_FILE_MAX_BYTES", str(10 * 1024 * 1024)))
+CHAT_FILES_SESSION_MAX_BYTES = int(os.environ.get("ROSTRUM_CHAT_FILES_SESSION_MAX_BYTES", str(200 * 1024 * 1024)))
 # Recordings (docs/recordings.md): where Janus writes .mjr files (a folder the media node writes and
 # the task workers read), and whether to keep them after the MP4 is made.
 RECORDINGS_SPOOL_DIR = Path(os.environ.get("ROSTRUM_RECORDINGS_SPOOL_DIR", VAR_DIR / "recordings-spool"))

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("rostrum.accounts.urls")),
     path("", include("rostrum.rooms.urls")),
     path("", include("rostrum.engagement.urls")),
+    path("", include("rostrum.videoshare.urls")),
+    path("", include("rostrum.whiteboard.urls")),
     path("", include("rostrum.contacts.urls")),
     path("", include("rostrum.library.urls")),
     path("", include("rostrum.recordings.urls")),

@@ -70,6 +70,7 @@ def _current_values(room: Room) -> dict:
         "lobby_enabled": room.lobby_enabled,
         "lobby_description": room.lobby_description,
         "is_public": room.is_public,
+        "chat_files_allowed": room.chat_files_allowed,  # not an API parameter: an API edit keeps it
     }
 
 

@@ -165,7 +165,7 @@ def chat_file_name(session: Session) -> str:
 def build_chat_zip(session: Session) -> bytes:
     """The session's chat as the reports write it (``chat.csv``: private messages between two
     attendees left out, deleted messages marked, times in the room's zone), plus a plain-text
-    transcript of the same rows, in one ZIP archive."""
+    transcript of the same rows, and the files posted with them (``files/<id>-<name>``), in one ZIP archive."""
     report = build_session_report(session)
     table = table_by_slug(report, "chat")
     zone = zoneinfo.ZoneInfo(session.room.timezone)
@@ -175,10 +175,28 @@ def build_chat_zip(session: Session) -> bytes:
         to = " → organisers" if message.audience == "organisers" else to
         deleted = " (deleted)" if message.is_deleted else ""
         sent_at = message.sent_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-        lines.append(f"[{sent_at}] {message.author}{to}: {message.text}{deleted}")
+        posted = f" [file: {chat_file_path(message.attachment)}]" if message.attachment else ""
+        lines.append(f"[{sent_at}] {message.author}{to}: {message.text}{posted}{deleted}")
     name = chat_file_name(session)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{name}.csv", table_csv(table))
         archive.writestr(f"{name}.txt", "\n".join(lines) + ("\n" if lines else ""))
+        _add_chat_files(archive, [m.attachment.id for m in report.chat if m.attachment])
     return out.getvalue()
+
+
+def chat_file_path(attachment) -> str:
+    """Where a file posted in chat is in the archive: its id keeps two of the same name apart."""
+    return f"files/{attachment.id}-{attachment.name}"
+
+
+def _add_chat_files(archive: zipfile.ZipFile, attachment_ids: list[int]) -> None:
+    from rostrum.engagement.models import ChatAttachment
+
+    for attachment in ChatAttachment.objects.filter(pk__in=attachment_ids).order_by("id"):
+        try:
+            with attachment.file.open("rb") as stored:
+                archive.writestr(chat_file_path(attachment), stored.read())
+        except FileNotFoundError:
+            continue  # the transcript still names it

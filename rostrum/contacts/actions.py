@@ -8,6 +8,7 @@ from rostrum.accounts.access import require_permission
 from rostrum.contacts.access import PERMISSION
 from rostrum.contacts.errors import ContactsError
 from rostrum.contacts.models import Contact, ContactList, Unsubscription
+from rostrum.contacts.unsubscribe import restore_unsubscriptions
 
 
 def normalize_email(value: str) -> str:
@@ -35,6 +36,7 @@ def check_save_contact(membership, form) -> Contact:
     except IntegrityError:  # saved by someone else in between
         raise ContactsError("duplicate_email", _("A contact with this e-mail address exists already.")) from None
     contact.lists.set(form.cleaned_data.get("lists", []))
+    restore_unsubscriptions(contact.account, [contact.email])  # an erased person's choice outlives them
     return contact
 
 

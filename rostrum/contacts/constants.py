@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # Rows written per transaction: small enough that the web process and other writers keep going.
 IMPORT_BATCH_SIZE = 1000
+# A running import with no batch written for this long has lost its worker: the sweep fails it.
+# A batch of IMPORT_BATCH_SIZE rows takes seconds; counting a 20 MB file's rows well under a minute.
+IMPORT_STALLED_AFTER = timedelta(minutes=15)
 # Rows shown on the preview page.
 PREVIEW_ROWS = 10
 # Addresses one invitation send may reach (no per-day entitlement exists in the plans yet).

@@ -5,20 +5,32 @@ import csv
 import logging
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from rostrum.contacts.constants import IMPORT_BATCH_SIZE, DuplicatePolicy, ImportStatus
+from rostrum.contacts.constants import IMPORT_BATCH_SIZE, IMPORT_STALLED_AFTER, DuplicatePolicy, ImportStatus
 from rostrum.contacts.csvfiles import decoded_lines, iter_records
 from rostrum.contacts.imports import column_title
 from rostrum.contacts.models import Contact, ContactImport, ContactList
 from rostrum.contacts.rows import RowError, parse_row
+from rostrum.contacts.unsubscribe import restore_unsubscriptions
 from rostrum.reports.formatting import spreadsheet_safe
 
 logger = logging.getLogger(__name__)
 Through = ContactList.contacts.through
+
+
+class Abandoned(Exception):
+    """The import is no longer ``running`` (failed by the sweep): this worker's batch is rolled back."""
+
+
+def _still_running(contact_import: ContactImport):
+    return ContactImport.objects.filter(pk=contact_import.pk, status=ImportStatus.RUNNING)
 
 
 class Importer:
@@ -80,7 +92,9 @@ class Importer:
                 self.existing.update(found)
             self._apply_changes()
             self._link_lists()
-            ContactImport.objects.filter(pk=self.contact_import.pk).update(**self.counts)
+            restore_unsubscriptions(self.account, [email for email, _names in self.links])
+            if not _still_running(self.contact_import).update(**self.counts, progress_at=timezone.now()):
+                raise Abandoned  # the sweep failed this run meanwhile: take nothing more in
         self._reset()
 
     def _apply_changes(self) -> None:
@@ -116,13 +130,20 @@ def count_rows(contact_import: ContactImport) -> int:
 
 
 def do_run_import(import_id: int) -> None:
-    """Run a queued import to the end; a crash marks it failed, keeping the batches already written."""
-    claimed = ContactImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING)
+    """Run a queued import to the end; a crash marks it failed, keeping the batches already written.
+
+    Every write of the run is conditional on the import still being ``running``: once the sweep
+    (``do_sweep_stalled_imports``) has failed it, a worker that was only slow stops at its next batch."""
+    claimed = ContactImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, progress_at=timezone.now()
+    )
     if not claimed:
         return  # deleted, or already run by another worker
     contact_import = ContactImport.objects.select_related("account", "target_list").get(pk=import_id)
     try:
         _run(contact_import)
+    except Abandoned:
+        logger.warning("Contact import %s was failed by the sweep while it ran; stopped", import_id)
     except Exception:
         logger.exception("Contact import %s failed", import_id)
         message = _("The import stopped because of an unexpected error. Rows before it were imported.")
@@ -133,7 +154,8 @@ def do_run_import(import_id: int) -> None:
 
 def _run(contact_import: ContactImport) -> None:
     total = count_rows(contact_import)
-    ContactImport.objects.filter(pk=contact_import.pk).update(total_rows=total)
+    if not _still_running(contact_import).update(total_rows=total, progress_at=timezone.now()):
+        raise Abandoned
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as report_file:
         report = csv.writer(report_file)
         importer = Importer(contact_import, report)
@@ -151,8 +173,12 @@ def _run(contact_import: ContactImport) -> None:
             contact_import.error_report.save("errors.csv", File(report_file), save=False)
     if contact_import.file:  # the upload is personal data nobody needs once imported
         contact_import.file.delete(save=False)
-    contact_import.status, contact_import.finished_at = ImportStatus.DONE, timezone.now()
-    contact_import.save(update_fields=["status", "finished_at", "error_report", "file"])
+    report = contact_import.error_report.name or ""
+    finished = _still_running(contact_import).update(
+        status=ImportStatus.DONE, finished_at=timezone.now(), error_report=report, file=""
+    )
+    if not finished and report:  # failed by the sweep meanwhile: its page says so; no orphan file
+        contact_import.error_report.delete(save=False)
 
 
 def _write_report_header(report, contact_import: ContactImport, records):
@@ -163,3 +189,35 @@ def _write_report_header(report, contact_import: ContactImport, records):
     names = [column_title(titles, i) for i in range(width)]
     report.writerow([_("Row"), _("Reason"), *(spreadsheet_safe(name) for name in names)])
     return None if contact_import.has_header else first
+
+
+def do_sweep_stalled_imports(now) -> list[int]:
+    """Fail imports ``running`` with no sign of life for ``IMPORT_STALLED_AFTER``: their worker died.
+
+    Not resumed: a second run would count the rows of the first as existing (skipped or updated)
+    rather than new, and the error report of the first run's rows lived in the dead worker's
+    temporary file. The batches already written stay; importing the file again skips them."""
+    cutoff = now - IMPORT_STALLED_AFTER
+    quiet = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)  # null: run before the field
+    stalled = ContactImport.objects.filter(quiet, status=ImportStatus.RUNNING).select_related("created_by")
+    failed = []
+    for contact_import in stalled:
+        with translation.override(_language(contact_import)):
+            message = ngettext(
+                "The import stopped unexpectedly; %(count)d row was imported. "
+                "Upload the file again to import the rest.",
+                "The import stopped unexpectedly; %(count)d rows were imported. "
+                "Upload the file again to import the rest.",
+                contact_import.processed_rows,
+            ) % {"count": contact_import.processed_rows}
+        claimed = _still_running(contact_import).filter(quiet)  # unless a batch landed meanwhile
+        if claimed.update(status=ImportStatus.FAILED, failure_message=message, finished_at=now, file=""):
+            if contact_import.file:  # the upload is personal data; the organiser uploads it again
+                contact_import.file.delete(save=False)
+            failed.append(contact_import.pk)
+    return failed
+
+
+def _language(contact_import: ContactImport) -> str:
+    user = contact_import.created_by
+    return (user.language if user is not None else "") or settings.LANGUAGE_CODE

@@ -18,8 +18,8 @@ from rostrum.accounts.access import require_permission
 from rostrum.contacts.actions import normalize_email
 from rostrum.contacts.constants import INVITATIONS_PER_SEND
 from rostrum.contacts.errors import ContactsError
-from rostrum.contacts.models import Contact, Invitation, Unsubscription
-from rostrum.contacts.unsubscribe import unsubscribe_headers, unsubscribe_url
+from rostrum.contacts.models import Contact, Invitation
+from rostrum.contacts.unsubscribe import unsubscribe_headers, unsubscribe_url, unsubscribed_among
 from rostrum.core import audit
 from rostrum.notifications import ics, mail
 from rostrum.notifications.constants import EmailCategory
@@ -125,9 +125,7 @@ def check_send_invitations(
             % {"limit": INVITATIONS_PER_SEND, "count": len(recipients)},
         )
     account = room.account
-    unsubscribed = set(
-        Unsubscription.objects.filter(account=account, email__in=list(recipients)).values_list("email", flat=True)
-    )
+    unsubscribed = unsubscribed_among(account, recipients)
     link, outcome = link or join_link(room), InvitationOutcome()
     attachment = ics.room_attachment(room, link, "invitation.ics")
     for email, contact in recipients.items():

@@ -64,6 +64,25 @@ class Unsubscription(models.Model):
         return self.email
 
 
+class UnsubscribedDigest(models.Model):
+    """An unsubscription that outlived the person's erasure: a keyed hash of the address, not the address.
+
+    ``digest`` is HMAC-SHA256 over the lower-cased address with ``SECRET_KEY``
+    (``unsubscribe.address_digest``): the address cannot be read back, but a later import or
+    invitation of the same address still finds it and stays unsubscribed.
+    """
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="unsubscribed_digests")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("account", "digest", name="unsubscribed_digest_unique_per_account")]
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
 def import_file_name(instance, filename: str) -> str:
     """A name of our own: the uploader's file name never becomes a path."""
     return f"contacts/imports/{secrets.token_hex(16)}.csv"
@@ -92,6 +111,8 @@ class ContactImport(models.Model):
     error_report = models.FileField(upload_to=import_file_name, storage=private_storage, blank=True)
     failure_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The running worker's last sign of life (claim, count, each batch): the sweep fails a run that stopped.
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,7 +5,8 @@ import io
 
 from django.core.files.base import ContentFile
 
-from rostrum.contacts.models import Contact, ContactImport, ContactList, Invitation, Unsubscription
+from rostrum.contacts.models import Contact, ContactImport, ContactList, Invitation, UnsubscribedDigest, Unsubscription
+from rostrum.contacts.unsubscribe import keep_digests_and_forget
 from rostrum.privacy.registry import declare_no_personal_data, register
 
 
@@ -39,7 +40,8 @@ def export_unsubscriptions(user) -> list[dict]:
 
 
 def erase_unsubscriptions(user) -> None:
-    Unsubscription.objects.filter(email=_email(user)).delete()
+    """The address goes; the choice stays as a keyed hash, so a re-import cannot re-subscribe them."""
+    keep_digests_and_forget(list(Unsubscription.objects.filter(email=_email(user))))
 
 
 def export_invitations(user) -> list[dict]:
@@ -86,6 +88,11 @@ def _drop_report_rows(contact_import: ContactImport, email: str) -> None:
 
 
 declare_no_personal_data(ContactList, "a list's name; its members are the contacts, registered with them")
+declare_no_personal_data(
+    UnsubscribedDigest,
+    "a keyed hash (HMAC-SHA256 with SECRET_KEY) of an erased person's unsubscribed address, no address in clear: "
+    "kept after erasure so that importing or inviting the address again still honours the unsubscription",
+)
 register(
     Contact,
     fields=("first_name", "last_name", "email", "company", "phone"),

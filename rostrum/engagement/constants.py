@@ -33,3 +33,27 @@ STROKE_COLOURS = ("red", "blue", "green", "orange", "black")
 STROKE_MAX_POINTS = 2000
 STROKE_MIN_WIDTH = 1
 STROKE_MAX_WIDTH = 24
+
+# Files in chat (rostrum.engagement.actions.chat_files): what a participant may post, by the type
+# its content sniffs as (rostrum.library.sniffing), never by its name. No archives, no HTML, no SVG.
+CHAT_FILE_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/gif": "GIF",
+    "image/webp": "WebP",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+    "application/vnd.oasis.opendocument.text": "OpenDocument Text",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument Spreadsheet",
+    "application/vnd.oasis.opendocument.presentation": "OpenDocument Presentation",
+    "text/plain": "Text",
+    "text/csv": "CSV",
+}
+# libmagic's other names for a CSV file.
+CHAT_FILE_TYPE_ALIASES = {"application/csv": "text/csv"}
+CHAT_FILE_NAME_MAX_LENGTH = 200
+# Per participant: at most this many files in this many seconds.
+CHAT_FILE_RATE_COUNT = 10
+CHAT_FILE_RATE_SECONDS = 60

@@ -3,9 +3,12 @@
 Hands are a field of the participant (``rooms.Participant.hand_raised_at``).
 """
 
+import secrets
+
 from django.db import models
 
-from rostrum.engagement.constants import PollKind, PollState, QuestionState
+from rostrum.core.storage import private_storage  # served only through access-checked views
+from rostrum.engagement.constants import CHAT_FILE_NAME_MAX_LENGTH, PollKind, PollState, QuestionState
 
 
 class ChatMessage(models.Model):
@@ -30,6 +33,35 @@ class ChatMessage(models.Model):
     @property
     def is_private(self) -> bool:
         return self.to_organisers or self.recipient_id is not None
+
+
+def chat_file_key(instance, filename: str) -> str:
+    """A key of our own: the sender's file name never becomes a path."""
+    return f"chat/{instance.session_id}/{secrets.token_hex(16)}"
+
+
+class ChatAttachment(models.Model):
+    """A file posted in chat: the message it came with, its sniffed type and its bytes in private storage.
+
+    Kept with the session (reports, the API's chat archive); served only to the session's
+    participants who can see the message, and to the account's members with ``view_reports``.
+    """
+
+    session = models.ForeignKey("rooms.Session", on_delete=models.CASCADE, related_name="chat_attachments")
+    message = models.OneToOneField(ChatMessage, on_delete=models.CASCADE, related_name="attachment")
+    uploaded_by = models.ForeignKey("rooms.Participant", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=CHAT_FILE_NAME_MAX_LENGTH)  # the sender's, cleaned; only ever shown
+    content_type = models.CharField(max_length=120)  # sniffed from the content
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to=chat_file_key, storage=private_storage, max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["uploaded_by", "created_at"], name="chat_attachment_sender_time")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Question(models.Model):

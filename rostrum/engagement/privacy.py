@@ -1,6 +1,11 @@
+from functools import partial
+
+from django.db import transaction
+
 from rostrum.engagement.models import (
     CallToAction,
     CallToActionClick,
+    ChatAttachment,
     ChatMessage,
     Poll,
     PollBallot,
@@ -26,7 +31,23 @@ def export_chat(user) -> list[dict]:
 
 
 def erase_chat(user) -> None:
+    erase_chat_files(user)  # the files of the messages go with them, bytes included
     ChatMessage.objects.filter(author__in=_participants(user)).delete()
+
+
+def export_chat_files(user) -> list[dict]:
+    return [
+        {"name": a.name, "content_type": a.content_type, "size": a.size, "at": a.created_at.isoformat()}
+        for a in ChatAttachment.objects.filter(uploaded_by__in=_participants(user))
+    ]
+
+
+def erase_chat_files(user) -> None:
+    """The rows now, their bytes once that is committed (a rolled-back erasure keeps both)."""
+    attachments = list(ChatAttachment.objects.filter(uploaded_by__in=_participants(user)))
+    ChatAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    for attachment in attachments:
+        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
 
 
 def export_questions(user) -> list[dict]:
@@ -90,6 +111,7 @@ def erase_strokes(user) -> None:
 
 
 register(ChatMessage, fields=("author", "recipient", "text"), exporter=export_chat, eraser=erase_chat)
+register(ChatAttachment, fields=("uploaded_by", "name", "file"), exporter=export_chat_files, eraser=erase_chat_files)
 register(Question, fields=("author", "text", "answered_by"), exporter=export_questions, eraser=erase_questions)
 register(PollBallot, fields=("participant", "text"), exporter=export_ballots, eraser=erase_ballots)
 register(CallToActionClick, fields=("participant",), exporter=export_clicks, eraser=erase_clicks)

@@ -13,4 +13,6 @@ urlpatterns = [
         views.presentation_download,
         name="presentation_download",
     ),
+    path("live/sessions/<int:session_id>/chat-files/", views.chat_file_upload, name="chat_file_upload"),
+    path("live/chat-files/<int:attachment_id>/", views.chat_file_download, name="chat_file_download"),
 ]

@@ -17,13 +17,16 @@ def download_name(library_file: LibraryFile) -> str:
 
 def file_response(library_file: LibraryFile, as_attachment: bool = True) -> FileResponse:
     """Stream the stored bytes with the sniffed type; the browser may not guess another one."""
+    return stored_file_response(library_file.file, download_name(library_file), library_file.mime_type, as_attachment)
+
+
+def stored_file_response(field_file, filename: str, content_type: str, as_attachment: bool = True) -> FileResponse:
+    """Any private file (a library file, a file posted in chat) with its sniffed type, never sniffed again."""
     try:
-        stream = library_file.file.open("rb")
+        stream = field_file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    response = FileResponse(
-        stream, as_attachment=as_attachment, filename=download_name(library_file), content_type=library_file.mime_type
-    )
+    response = FileResponse(stream, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"  # shown inline, it runs nothing
     return response

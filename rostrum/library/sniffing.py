@@ -3,7 +3,8 @@
 libmagic (Debian's ``libmagic1`` through python-magic) reads the start of the file. ZIP containers
 are looked into here: OOXML (DOCX, PPTX, XLSX) is told by its ``[Content_Types].xml`` and ODF
 (ODT, ODP, ODS) by its ``mimetype`` entry, reading only the central directory and that one small
-entry, never extracting the archive.
+entry, never extracting the archive. Office 97-2003 files libmagic cannot name (a bare OLE2
+container) are told by their top-level streams (``compound``).
 """
 
 import re
@@ -11,6 +12,7 @@ import zipfile
 
 import magic
 
+from rostrum.library import compound
 from rostrum.library.constants import FORMATS_BY_MIME, MIME_ALIASES, FileFormat
 
 # Enough of the file for libmagic's tests when the upload is in memory (spooled uploads are read
@@ -41,6 +43,8 @@ def sniff_mime_type(uploaded) -> str:
     mime_type = MIME_ALIASES.get(mime_type, mime_type)
     if mime_type in ZIP_TYPES or mime_type.startswith(("application/vnd.openxmlformats", "application/vnd.oasis")):
         mime_type = zip_container_type(uploaded) or mime_type
+    elif mime_type in compound.AMBIGUOUS_TYPES:  # an Office 97 file libmagic could not name
+        mime_type = compound.compound_type(uploaded) or mime_type
     uploaded.seek(0)
     return mime_type
 

@@ -23,12 +23,14 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import close_old_connections, transaction
+from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from rostrum.live.context import LiveContext, viewer_of
 from rostrum.live.errors import LiveError
 from rostrum.live.hub import Connection, Outgoing, get_hub
 from rostrum.live.publish import encode
+from rostrum.live.ratelimit import get_frame_limiter
 from rostrum.live.registry import AFTER, HANDLERS
 from rostrum.live.snapshot import build_snapshot
 from rostrum.live.tokens import read_join_token
@@ -307,6 +309,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         handler = HANDLERS.get(frame_type) if isinstance(frame_type, str) else None
         if handler is None:
             raise LiveError("unknown_type", "This kind of frame is not understood.")
+        if handler.rate is not None and not get_frame_limiter().allow(self.participant_id, frame_type, handler.rate):
+            per_second = round(handler.rate.count / handler.rate.seconds)
+            text = _("Too many “%(type)s” frames: at most %(count)d a second.")
+            raise LiveError("rate_limited", text % {"type": frame_type, "count": per_second})
         try:
             message = handler.schema.model_validate(frame.get("data") or {})
         except ValidationError as error:

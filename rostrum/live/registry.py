@@ -24,6 +24,9 @@ class Handler:
     # other lanes: ``lane(message)`` names it (a page's publish waits on the SFU; its subscription
     # need not wait behind it).
     lane: Callable[[BaseModel], str] | None = None
+    # Frames of this type a participant may send (``ratelimit.Rate``), counted in the consumer's
+    # process before the frame is parsed; the excess is answered ``rate_limited`` and not handled.
+    rate: Any = None
 
 
 HANDLERS: dict[str, Handler] = {}
@@ -34,11 +37,11 @@ SNAPSHOT_PARTS: list[Callable[[Any], dict]] = []
 REDUCERS: dict[str, Callable[[dict, dict, Any], None]] = {}
 
 
-def handles(frame_type: str, schema: type[BaseModel]):
+def handles(frame_type: str, schema: type[BaseModel], rate=None):
     def decorator(function):
         if frame_type in HANDLERS:
             raise ValueError(f"two handlers for {frame_type}")
-        HANDLERS[frame_type] = Handler(schema, function)
+        HANDLERS[frame_type] = Handler(schema, function, rate=rate)
         return function
 
     return decorator

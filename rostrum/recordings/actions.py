@@ -102,9 +102,43 @@ def do_start_recording(context, spool_dir: str) -> dict:
         started_by=context.participant,
         spool_dir=spool_dir,
     )
+    do_note_shown_content(session)
     data = recording_data(recording)
     publish_on_commit(session, "recording.started", data, audiences.everyone())
     return {"recording_id": recording.pk, **data}
+
+
+def do_note_shown_content(session) -> None:
+    """What the room shows already when recording starts (a slide, the board, a shared video) as
+    the timeline's first entries: the other apps note only changes. Each app is optional."""
+    from django.apps import apps
+
+    if apps.is_installed("rostrum.engagement"):
+        from rostrum.engagement.actions.presentations import on_slide_changed, open_presentation
+
+        presentation = open_presentation(session)
+        if presentation is not None:
+            on_slide_changed(session, presentation, presentation.page)
+    if apps.is_installed("rostrum.whiteboard"):
+        from rostrum.whiteboard.models import Whiteboard
+
+        for board in Whiteboard.objects.filter(session=session, is_shown=True):
+            do_add_timeline_entry(session, "whiteboard.shown", {"board_id": board.pk})
+    if apps.is_installed("rostrum.videoshare"):
+        from rostrum.videoshare.actions import open_video
+
+        video = open_video(session)
+        if video is not None:
+            do_add_timeline_entry(session, "video.shown", shown_video_data(video, timezone.now()))
+
+
+def shown_video_data(video, now) -> dict:
+    """``video.shown`` as of ``now``: a playing video has moved on since its last change."""
+    position = video.position
+    if video.playing:
+        position += max((now - video.position_at).total_seconds(), 0) * video.rate
+    path = video.file.converted.name if video.file_id else ""
+    return {"video_id": video.pk, "source": video.source, "path": path, "position": position, "playing": video.playing}
 
 
 def check_stop_recording(context) -> RoomPlan:
@@ -139,9 +173,10 @@ def enqueue_processing(recording_id: int) -> None:
 
 
 def do_add_timeline_entry(session, kind: str, data: dict) -> int:
-    """Note on the running recording's timeline what the room shows now (a slide, a whiteboard):
-    the composition shows it from this moment. For the slides and whiteboard code; 0 rows when
-    the session is not being recorded."""
+    """Note on the running recording's timeline what the room shows now (a slide, a whiteboard, a
+    shared video; ``rostrum.recordings.timeline`` lists the kinds): the composition shows it from
+    this moment. For the slides, whiteboard and video code; 0 rows when the session is not being
+    recorded."""
     recording = running_recording(session)
     if recording is None:
         return 0
@@ -253,6 +288,7 @@ def do_process_recording(recording_id: int) -> str:
 
     from rostrum.recordings import processing
     from rostrum.recordings.constants import MAX_ATTEMPTS
+    from rostrum.recordings.timeline import timeline_content
 
     recording = do_claim_processing(recording_id)
     if recording is None:
@@ -275,7 +311,7 @@ def do_process_recording(recording_id: int) -> str:
             raise processing.ProcessingError("the recorded files hold no playable media")
         save_tracks(recording, tracks)
         origin = min(t.first_timestamp_us for t in tracks)
-        overlays = timeline_overlays(recording, origin)
+        overlays = timeline_content(recording, origin, work_dir)
         partial = work_dir / "composed.partial.mp4"
         partial.unlink(missing_ok=True)
         processing.compose(tracks, partial, overlays)
@@ -318,33 +354,6 @@ def save_tracks(recording: Recording, tracks) -> None:
                 "duration_seconds": track.duration_seconds,
             },
         )
-
-
-def timeline_overlays(recording: Recording, origin_us: int) -> list:
-    """Slides shown during the recording, from its timeline (``slide.shown`` rows whose
-    ``data["image"]`` names a page image in private storage), as overlays on the video."""
-    from rostrum.core.storage import private_storage
-    from rostrum.recordings.processing import Overlay
-
-    storage = private_storage()
-    entries = list(recording.timeline.filter(kind__in=("slide.shown", "slide.hidden")))
-    overlays = []
-    for number, entry in enumerate(entries):
-        if entry.kind != "slide.shown" or not entry.data.get("image"):
-            continue
-        try:
-            image = storage.path(entry.data["image"])
-        except (NotImplementedError, ValueError):
-            continue
-        if not Path(image).exists():
-            continue
-        start = max(entry.at.timestamp() * 1_000_000 - origin_us, 0) / 1_000_000
-        following = entries[number + 1] if number + 1 < len(entries) else None
-        end_at = following.at if following else (recording.stopped_at or timezone.now())
-        end = max(end_at.timestamp() * 1_000_000 - origin_us, 0) / 1_000_000
-        if end > start:
-            overlays.append(Overlay(image=image, start=start, end=end))
-    return overlays
 
 
 def finish_processing(recording_id: int, partial: Path, duration: float) -> str:

@@ -7,10 +7,11 @@ Steps, each resumable (a retry skips what is done, a crash never leaves a file m
    (``videoroom-<room>-user-<feed>-…``), a camera or a screen from the feed number.
 2. **extract**: ``janus-pp-rec`` each into ``.opus`` / ``.webm`` (VP8/VP9) / ``.mkv`` (H.264): a copy
    of the packets, no decoding.
-3. **compose**: one ffmpeg run. Video: the main camera (the camera that was on longest), with a
-   screen share laid over the whole picture while it lasts, each placed at its offset from the
-   first packet of the recording. Audio: every audio track delayed to its offset, mixed.
-   A lone H.264 camera without screen is copied, not encoded (the remux path).
+3. **compose**: one ffmpeg run (``rostrum.recordings.composition``; where cameras go:
+   ``rostrum.recordings.layout``). Video: every camera in a grid, or as thumbnails beside the shared
+   content (screen shares, slides, whiteboards, shared videos) while something is shared, each
+   placed at its offset from the first packet of the recording. Audio: every audio track delayed
+   to its offset, mixed. A lone H.264 camera with nothing else is copied, not encoded (remux).
 
 Output goes to a temporary file; the caller moves it into storage and marks it ready.
 """
@@ -24,7 +25,6 @@ from pathlib import Path
 from rostrum.media.constants import FEED_KIND_NUMBER, FeedKind
 
 FEED_IN_NAME = re.compile(r"-user-(\d+)-")
-WIDTH, HEIGHT, FPS = 1280, 720, 25
 PP_REC_SECONDS = 600
 FFMPEG_SECONDS = 6 * 3600
 
@@ -116,105 +116,25 @@ def media_duration(path: Path) -> float:
         return 0.0
 
 
-def main_camera(tracks: list[Track]) -> Track | None:
-    cameras = [t for t in tracks if t.kind == "video"]
-    return max(cameras, key=lambda t: t.duration_seconds, default=None)
-
-
-@dataclass(frozen=True)
-class Overlay:
-    """A still image (a slide) shown from ``start`` to ``end`` seconds of the recording."""
-
-    image: str
-    start: float
-    end: float
+def stream_kinds(path: Path) -> set[str]:
+    """The kinds of stream in a media file (``video``, ``audio``)."""
+    out = run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", str(path)], 120)
+    return {line.strip() for line in out.splitlines() if line.strip()}
 
 
 def total_duration(tracks: list[Track], origin_us: int) -> float:
     return max((t.offset(origin_us) + t.duration_seconds for t in tracks), default=0.0)
 
 
-def compose_command(tracks: list[Track], output: Path, overlays: list[Overlay] = ()) -> list[str]:
-    """The ffmpeg command making the MP4 from the extracted tracks (see the module's docstring)."""
-    origin = min(t.first_timestamp_us for t in tracks)
-    duration = total_duration(tracks, origin)
-    camera = main_camera(tracks)
-    screens = [t for t in tracks if t.kind == "screen"]
-    audios = [t for t in tracks if t.kind == "audio"]
-    command = ["ffmpeg", "-y", "-hide_banner", "-loglevel", "error", "-nostdin"]
-    inputs: list[str] = []
+def compose_command(tracks: list[Track], output: Path, overlays: list = ()) -> list[str]:
+    """The ffmpeg command making the MP4 (``rostrum.recordings.composition``)."""
+    from rostrum.recordings.composition import compose_command as build
 
-    count = 0
-
-    def add_input(path: str, *options: str) -> int:
-        nonlocal count
-        inputs.extend([*options, "-i", path])
-        count += 1
-        return count - 1
-
-    filters: list[str] = []
-    remux = camera is not None and camera.codec == "h264" and not screens and not overlays
-    video_map = None
-    if remux:
-        index = add_input(camera.output)
-        video_map = f"{index}:v"
-    elif camera is not None or screens or overlays:
-        filters.append(f"color=c=black:s={WIDTH}x{HEIGHT}:r={FPS}:d={duration:.3f}[base0]")
-        layer = "base0"
-        layers = ([camera] if camera else []) + screens
-        for number, track in enumerate(layers):
-            index = add_input(track.output)
-            offset = track.offset(origin)
-            filters.append(
-                f"[{index}:v]setpts=PTS-STARTPTS+{offset:.3f}/TB,"
-                f"scale={WIDTH}:{HEIGHT}:force_original_aspect_ratio=decrease,"
-                f"pad={WIDTH}:{HEIGHT}:(ow-iw)/2:(oh-ih)/2,format=yuv420p[v{number}]"
-            )
-            filters.append(f"[{layer}][v{number}]overlay=eof_action=pass:repeatlast=0[base{number + 1}]")
-            layer = f"base{number + 1}"
-        for number, overlay in enumerate(overlays):
-            index = add_input(overlay.image, "-loop", "1", "-t", f"{duration:.3f}")
-            filters.append(
-                f"[{index}:v]scale={WIDTH}:{HEIGHT}:force_original_aspect_ratio=decrease,"
-                f"pad={WIDTH}:{HEIGHT}:(ow-iw)/2:(oh-ih)/2,format=yuv420p[s{number}]"
-            )
-            enable = f"between(t,{overlay.start:.3f},{overlay.end:.3f})"
-            filters.append(f"[{layer}][s{number}]overlay=enable='{enable}'[slide{number}]")
-            layer = f"slide{number}"
-        video_map = f"[{layer}]"
-    audio_map = None
-    if audios:
-        labels = []
-        for number, track in enumerate(audios):
-            index = add_input(track.output)
-            delay = int(track.offset(origin) * 1000)
-            filters.append(f"[{index}:a]aresample=48000,adelay={delay}:all=1[a{number}]")
-            labels.append(f"[a{number}]")
-        if len(labels) == 1:
-            filters.append(f"{labels[0]}apad,atrim=0:{duration:.3f}[aout]")
-        else:
-            filters.append(
-                f"{''.join(labels)}amix=inputs={len(labels)}:duration=longest:normalize=0,atrim=0:{duration:.3f}[aout]"
-            )
-        audio_map = "[aout]"
-    if video_map is None and audio_map is None:
-        raise ProcessingError("nothing was recorded: no audio or video track")
-    command += inputs
-    if filters:
-        command += ["-filter_complex", ";".join(filters)]
-    if video_map:
-        command += ["-map", video_map]
-        if remux:
-            command += ["-c:v", "copy"]
-        else:
-            command += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-r", str(FPS)]
-    if audio_map:
-        command += ["-map", audio_map, "-c:a", "aac", "-b:a", "128k"]
-    command += ["-t", f"{duration:.3f}", "-movflags", "+faststart", "-f", "mp4", str(output)]
-    return command
+    return build(tracks, output, overlays)
 
 
-def compose(tracks: list[Track], output: Path, overlays: list[Overlay] = ()) -> None:
+def compose(tracks: list[Track], output: Path, overlays: list = ()) -> None:
+    """``overlays``: the timeline's stills and clips (``composition.Overlay`` / ``composition.Clip``)."""
     run(compose_command(tracks, output, overlays), FFMPEG_SECONDS)
     if not output.exists() or output.stat().st_size == 0:
         raise ProcessingError("ffmpeg wrote no file")

@@ -2,25 +2,25 @@
 
 Every figure is counted by the database (a few aggregate queries, whatever the account's size).
 A session counts when it started within the period; an attendee is a participant with the attendee
-role who connected at least once. The average time attended adds up each attendee's connections as
-recorded (a person connected from two tabs at once counts both; session reports merge them).
+role who connected at least once. The average time attended merges each attendee's connections first,
+as session reports do (a person connected from two tabs at once counts once): the connections are
+read as one ordered stream of (participant, start, end) and merged on the way, never all in memory.
 """
 
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import (
     Case,
     CharField,
     Count,
-    DurationField,
+    DateTimeField,
     Exists,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, Lower, TruncWeek
 from django.utils import timezone
 
 from rostrum.accounts.models import Account
+from rostrum.reports import intervals
 from rostrum.rooms.constants import ParticipantRole
 from rostrum.rooms.models import Attendance, Participant, Session
 
@@ -97,11 +98,18 @@ def person_identity():
 
 
 def time_attended(attendees, now: datetime) -> timedelta:
-    """The connections' time added up; one still open counts until its session ended, or now."""
-    ends = Coalesce("left_at", "participant__session__ended_at", Value(now))
-    length = ExpressionWrapper(ends - F("joined_at"), output_field=DurationField())
-    total = Attendance.objects.filter(participant__in=attendees).aggregate(total=Sum(length))["total"]
-    return total or timedelta()
+    """Each attendee's connections merged, then added up; one still open counts until its session
+    ended, or now."""
+    rows = (
+        Attendance.objects.filter(participant__in=attendees)
+        .annotate(ends=Coalesce("left_at", "participant__session__ended_at", Value(now), output_field=DateTimeField()))
+        .order_by("participant_id", "joined_at")
+        .values_list("participant_id", "joined_at", "ends")
+    )
+    result = timedelta()
+    for _participant, connections in groupby(rows.iterator(chunk_size=2000), key=itemgetter(0)):
+        result += intervals.total((start, end) for _p, start, end in connections)
+    return result
 
 
 def weekly(sessions, attendees, zone, since: datetime, now: datetime) -> list[WeekFigures]:

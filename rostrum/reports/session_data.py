@@ -34,6 +34,16 @@ class AbsentRegistrant:
 
 
 @dataclass(frozen=True)
+class ChatFile:
+    """A file posted in chat; the report links to it by ``id``."""
+
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
+@dataclass(frozen=True)
 class ChatRow:
     sent_at: datetime
     author: str
@@ -42,6 +52,7 @@ class ChatRow:
     recipient: str
     text: str
     is_deleted: bool
+    attachment: ChatFile | None = None  # a file posted with the message
 
 
 @dataclass(frozen=True)

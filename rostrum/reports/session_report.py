@@ -26,6 +26,7 @@ from rostrum.reports.session_data import (
     AbsentRegistrant,
     AttendeeRow,
     CallToActionRow,
+    ChatFile,
     ChatRow,
     EngagementSummary,
     OptionResult,
@@ -108,9 +109,18 @@ def is_reported(message: ChatMessage) -> bool:
     return not message.recipient_id or message.author.is_organiser or message.recipient.is_organiser
 
 
+def chat_file(message: ChatMessage) -> ChatFile | None:
+    attachment = getattr(message, "attachment", None)  # selected with the message
+    if attachment is None:
+        return None
+    return ChatFile(attachment.pk, attachment.name, attachment.size, attachment.content_type)
+
+
 def chat_rows(session: Session) -> list[ChatRow]:
     """The chat the organisers took part in, deleted messages included, oldest first."""
-    messages = ChatMessage.objects.filter(session=session).select_related("author", "recipient").order_by("id")
+    messages = (
+        ChatMessage.objects.filter(session=session).select_related("author", "recipient", "attachment").order_by("id")
+    )
     return [
         ChatRow(
             sent_at=m.created_at,
@@ -120,6 +130,7 @@ def chat_rows(session: Session) -> list[ChatRow]:
             recipient=m.recipient.display_name if m.recipient_id else "",
             text=m.text,
             is_deleted=m.deleted_at is not None,
+            attachment=chat_file(m),
         )
         for m in messages
         if is_reported(m)

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from rostrum.accounts.decorators import account_permission_required
+from rostrum.engagement.models import ChatAttachment
+from rostrum.engagement.views import chat_file_response
 from rostrum.reports import exports
 from rostrum.reports.presentation import attendance_chart
 from rostrum.reports.session_report import build_session_report
@@ -45,6 +47,14 @@ def session_chat_csv(request, room_id: int, session_id: int):
     room, session = _access_session(request, room_id, session_id)
     table = table_by_slug(build_session_report(session), "chat")
     return _download(exports.table_csv(table), "text/csv; charset=utf-8", room, session, "chat.csv")
+
+
+@require_safe
+@account_permission_required("view_reports")
+def session_chat_file(request, room_id: int, session_id: int, attachment_id: int):
+    """A file posted in the session's chat, kept with it (deleted messages' files too, like their text)."""
+    _room, session = _access_session(request, room_id, session_id)
+    return chat_file_response(get_object_or_404(ChatAttachment, session=session, pk=attachment_id))
 
 
 @require_safe

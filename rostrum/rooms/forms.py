@@ -39,6 +39,7 @@ class RoomForm(forms.ModelForm):
             "lobby_enabled",
             "lobby_description",
             "is_public",
+            "chat_files_allowed",
         ]
         widgets = {
             "room_type": forms.RadioSelect,

@@ -27,6 +27,12 @@ class Room(models.Model):
     password = models.CharField(_("room password"), max_length=64, blank=True)
     lobby_enabled = models.BooleanField(_("lobby"), default=True)
     lobby_description = models.TextField(_("lobby text"), blank=True, max_length=2000)
+    # Also switched in the live room (chat.allow_files writes it): one setting, kept for the next session.
+    chat_files_allowed = models.BooleanField(
+        _("participants may send files in chat"),
+        default=False,
+        help_text=_("PDF, images, office documents and plain text, up to the size limit. Organisers always may."),
+    )
     is_public = models.BooleanField(
         _("list on the public profile page"), default=False, help_text=_("Shown to anyone on your profile page.")
     )

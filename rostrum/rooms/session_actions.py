@@ -115,6 +115,15 @@ def access_participant_in_session(context, participant_id: int) -> Participant:
     return participant
 
 
+def lock_running_session(context) -> Session:
+    """The session's row, locked: it orders a session's changes to what the room shows (slides, the
+    whiteboard, a shared video). An ended session takes none."""
+    session = Session.objects.select_for_update().get(pk=context.session.pk)
+    if session.ended_at is not None:
+        raise LiveError("session_ended", _("The session has ended."))
+    return session
+
+
 def check_start_session(context) -> None:
     require_moderator(context)
     session = Session.objects.select_for_update().get(pk=context.session.pk)

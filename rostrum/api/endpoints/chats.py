@@ -2,6 +2,7 @@
 
 The ZIP holds ``room-<number>-session-<id>-chat.csv`` (the session report's chat table) and a ``.txt``
 transcript of the same messages: private messages between two attendees are left out, as in reports.
+Files posted in the chat are in it too, as ``files/<id>-<name>``, which the transcript names.
 """
 
 from django.db.models import Exists, OuterRef

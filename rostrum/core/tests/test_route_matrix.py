@@ -12,6 +12,8 @@ from rostrum.accounts.actions import do_create_api_key
 from rostrum.accounts.constants import Role
 from rostrum.accounts.models import Account, ApiKey, Membership, TeamInvitation
 from rostrum.contacts.models import Contact, ContactImport, ContactList, Invitation, Unsubscription
+from rostrum.engagement.models import ChatAttachment
+from rostrum.engagement.tests.factories import make_chat_attachment
 from rostrum.library.models import LibraryFile
 from rostrum.library.tests.factories import make_library_file
 from rostrum.notifications.models import OutboxMessage, OutgoingEmail, Suppression
@@ -39,6 +41,12 @@ ROUTES = {
     # presentation's session only, everyone else 404 (rostrum/engagement/tests/test_presentation_views.py).
     "presentation_page": (PUBLIC, "presentation", None),
     "presentation_download": (PUBLIC, "presentation", None),
+    # The same rule for a shared video's MP4: its session's admitted participants, else 404
+    # (rostrum/videoshare/tests/test_views.py).
+    "shared_video_file": (PUBLIC, "shared_video", None),
+    # Files in chat: the same participant key (rostrum/engagement/tests/test_chat_files.py).
+    "chat_file_upload": (PUBLIC, "live_session", None),
+    "chat_file_download": (PUBLIC, "chat_file", None),
     "accept_invitation": (PUBLIC, "token", None),
     "dashboard": (LOGIN, None, None),
     "switch_account": (LOGIN, None, None),
@@ -56,10 +64,15 @@ ROUTES = {
     "room_tokens_csv": (LOGIN, "room", "manage_rooms"),  # unused tokens are keys: not for analysts
     "room_session_detail": (LOGIN, "session", "view_reports"),  # reports: analysts read them
     "room_session_chat_csv": (LOGIN, "session", "view_reports"),
+    "room_session_chat_file": (LOGIN, "session_chat_file", "view_reports"),  # a file posted in the chat
     "room_session_report_zip": (LOGIN, "session", "view_reports"),
     "room_session_report_csv": (LOGIN, "session", "view_reports"),
     "room_session_report_xlsx": (LOGIN, "session", "view_reports"),
     "room_session_report_pdf": (LOGIN, "session", "view_reports"),
+    "whiteboard_png": (LOGIN, "session", "view_reports"),  # the board as it ended, from the report
+    "whiteboard_pdf": (LOGIN, "session", "view_reports"),
+    # The room page's participant key, like presentation_page (rostrum/whiteboard/tests/test_views.py).
+    "whiteboard_image": (PUBLIC, "whiteboard", None),
     "contact_list": (LOGIN, None, "manage_rooms"),
     "contact_create": (LOGIN, None, "manage_rooms"),
     "contact_bulk": (LOGIN, None, "manage_rooms"),
@@ -138,7 +151,7 @@ ROUTES = {
 # What a URL can name that belongs to one account: another account's answers 404.
 OWNED_KINDS = ("room", "session", "member", "invitation", "contact", "contact_list", "contact_import",
                "registration_field", "registrant", "api_key", "library_file", "library_page", "webhook",
-               "webhook_delivery", "recording")  # fmt: skip
+               "webhook_delivery", "recording", "session_chat_file")  # fmt: skip
 # Third-party route groups, tested through their own flows (sign-up, login, 2FA tests) or Django's admin.
 EXTERNAL_PREFIXES = ("admin/", "accounts/", "media/", "api/")  # api/: key-authenticated, rostrum/api/tests
 POSTS = {
@@ -190,6 +203,7 @@ def database_state():
         sorted(RegistrationSettings.objects.values_list("id", "enabled")),
         sorted(ApiKey.objects.values_list("id", "revoked_at")),
         sorted(LibraryFile.objects.values_list("id", "name", "room_id", "file")),
+        sorted(ChatAttachment.objects.values_list("id", "name", "file")),
         sorted(Recording.objects.values_list("id", "is_public", "share_token", "file")),
         sorted(RecordingSettings.objects.values_list("id", "records_automatically")),
         sorted(Webhook.objects.values_list("id", "url", "is_active", "secret")),
@@ -235,6 +249,7 @@ def world(owner, other_owner):
                 room=room, first_name="Ann", last_name="A", email=f"ann@{domain}.example", language="en"
             ),
         }
+        objects[key]["chat_file"] = make_chat_attachment(objects[key]["session"])
         objects[key]["webhook_delivery"] = WebhookDelivery.objects.create(
             webhook=objects[key]["webhook"], event="session.started", status="failed", next_attempt_at=room.starts_at
         )
@@ -252,6 +267,7 @@ def url_for(name: str, world, whose: str = "mine") -> str:
         None: [],
         "room": [target["room"].pk],
         "session": [target["room"].pk, target["session"].pk],
+        "session_chat_file": [target["room"].pk, target["session"].pk, target["chat_file"].pk],
         "member": [target["host"].pk],
         "contact": [target["contact"].pk],
         "contact_list": [target["contact_list"].pk],

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +16,24 @@ from rostrum.rooms.models import Participant
 from rostrum.rooms.session_actions import access_participant_in_session, participant_card, require_moderator
 
 TO_ORGANISERS = "organisers"
+READ = object()  # message_data: read the attachment from the message
 
 
-def message_data(message: ChatMessage) -> dict:
+def attachment_data(attachment) -> dict:
+    """A file posted in chat, as the room shows it; ``url`` is for the session's participants."""
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "url": reverse("chat_file_download", args=[attachment.pk]),
+    }
+
+
+def message_data(message: ChatMessage, attachment=READ) -> dict:
+    """``attachment``: the message's file, or None; read from the message (select it with it) when not given."""
+    if attachment is READ:
+        attachment = getattr(message, "attachment", None)  # the reverse one-to-one: None when there is none
     return {
         "id": message.pk,
         "author": participant_card(message.author),
@@ -25,6 +41,7 @@ def message_data(message: ChatMessage) -> dict:
         "at": message.created_at.isoformat(),
         "to_organisers": message.to_organisers,
         "recipient_id": message.recipient_id,
+        "attachment": attachment_data(attachment) if attachment is not None else None,
     }
 
 
@@ -44,7 +61,7 @@ def can_see(message: ChatMessage, viewer) -> bool:
     return viewer.is_admitted
 
 
-def _check_may_post(context) -> None:
+def check_may_post(context) -> None:
     participant, session = context.participant, context.session
     if session.ended_at is not None:
         raise LiveError("session_ended", _("The session has ended."))
@@ -81,12 +98,12 @@ def _recipient(context, to: str | int | None) -> tuple[bool, Participant | None]
 
 
 def check_post_message(context, text: str, to: str | int | None = None) -> ChatMessage:
-    _check_may_post(context)
+    check_may_post(context)
     to_organisers, recipient = _recipient(context, to)
     message = ChatMessage.objects.create(
         session=context.session, author=context.participant, text=text, to_organisers=to_organisers, recipient=recipient
     )
-    publish_on_commit(context.session, "chat.posted", message_data(message), audience_of(message))
+    publish_on_commit(context.session, "chat.posted", message_data(message, attachment=None), audience_of(message))
     return message
 
 

@@ -17,8 +17,8 @@ from rostrum.library.models import LibraryFile
 from rostrum.live import audiences
 from rostrum.live.errors import LiveError
 from rostrum.live.publish import publish_ephemeral_on_commit, publish_on_commit
-from rostrum.rooms.models import Participant, Session
-from rostrum.rooms.session_actions import access_participant_in_session, require_moderator
+from rostrum.rooms.models import Participant
+from rostrum.rooms.session_actions import access_participant_in_session, lock_running_session, require_moderator
 
 
 def library_pages(library_file: LibraryFile):
@@ -117,14 +117,6 @@ def open_presentation(session) -> Presentation | None:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def _lock_session(context) -> Session:
-    """The session's row lock orders a session's presentation changes; an ended one takes none."""
-    session = Session.objects.select_for_update().get(pk=context.session.pk)
-    if session.ended_at is not None:
-        raise LiveError("session_ended", _("The session has ended."))
-    return session
-
-
 def _require_open(session) -> Presentation:
     presentation = open_presentation(session)
     if presentation is None:
@@ -181,7 +173,7 @@ def list_presentable_files(context) -> list[dict]:
 def check_open_presentation(context, file_id: int) -> Presentation:
     """Show a converted file of the room's account on page 1, in place of the one shown now."""
     require_moderator(context)
-    session = _lock_session(context)
+    session = lock_running_session(context)
     library_file = LibraryFile.objects.filter(account_id=session.room.account_id, pk=file_id).first()
     if library_file is None:
         raise LiveError("not_found", _("There is no such file in the library."))
@@ -211,7 +203,7 @@ def check_open_presentation(context, file_id: int) -> Presentation:
 
 def check_move_to_page(context, page: int) -> None:
     """The controller shows ``page`` to everyone; the page it is on already changes nothing."""
-    session = _lock_session(context)
+    session = lock_running_session(context)
     presentation = _require_open(session)
     _require_controller(context, presentation)
     _check_page(presentation, page)
@@ -233,7 +225,7 @@ def _close(session, presentation: Presentation) -> None:
 
 def check_close_presentation(context) -> None:
     require_moderator(context)
-    session = _lock_session(context)
+    session = lock_running_session(context)
     presentation = open_presentation(session)
     if presentation is not None:
         _close(session, presentation)
@@ -242,7 +234,7 @@ def check_close_presentation(context) -> None:
 def check_hand_control(context, participant_id: int) -> None:
     """Give control of the pages to another organiser (host or presenter) of this session."""
     require_moderator(context)
-    session = _lock_session(context)
+    session = lock_running_session(context)
     presentation = _require_open(session)
     target = access_participant_in_session(context, participant_id)
     if not target.is_organiser or target.is_expelled:
@@ -257,7 +249,7 @@ def check_hand_control(context, participant_id: int) -> None:
 
 def check_allow_downloads(context, allowed: bool) -> None:
     require_moderator(context)
-    session = _lock_session(context)
+    session = lock_running_session(context)
     presentation = _require_open(session)
     if presentation.downloads_allowed == allowed:
         return
@@ -277,7 +269,7 @@ def check_move_pointer(context, x: float, y: float) -> None:
 
 
 def check_add_stroke(context, page: int, points: list, colour: str, width: int) -> PresentationStroke:
-    session = _lock_session(context)
+    session = lock_running_session(context)
     presentation = _require_open(session)
     _require_controller(context, presentation)
     _check_page(presentation, page)
@@ -293,7 +285,7 @@ def check_add_stroke(context, page: int, points: list, colour: str, width: int) 
 def check_clear_page(context, page: int) -> None:
     """Remove every stroke of a page: the controller or any organiser. A page with none: nothing."""
     require_moderator(context)
-    session = _lock_session(context)
+    session = lock_running_session(context)
     presentation = _require_open(session)
     _check_page(presentation, page)
     deleted, _details = PresentationStroke.objects.filter(presentation=presentation, page=page).delete()

@@ -8,15 +8,17 @@ from rostrum.live.snapshot import put_by_id
 @snapshot_part
 def chat_part(context) -> dict:
     viewer = context.viewer
+    # The room's switch (chat_files.check_allow_files); organisers may send files whatever it says.
+    files_allowed = context.session.room.chat_files_allowed
     if not viewer.is_admitted:
-        return {"chat": []}
+        return {"chat": [], "chat_files_allowed": files_allowed}
     recent = (
         ChatMessage.objects.filter(session=context.session, deleted_at=None)
-        .select_related("author")
+        .select_related("author", "attachment")
         .order_by("-id")[: RECENT_CHAT_IN_SNAPSHOT * 2]
     )
     visible = [message_data(m) for m in reversed(recent) if can_see(m, viewer)]
-    return {"chat": visible[-RECENT_CHAT_IN_SNAPSHOT:]}
+    return {"chat": visible[-RECENT_CHAT_IN_SNAPSHOT:], "chat_files_allowed": files_allowed}
 
 
 @reduces("chat.posted")
@@ -33,6 +35,11 @@ def chat_deleted(snapshot, data, viewer):
 @reduces("chat.locked")
 def chat_locked(snapshot, data, viewer):
     snapshot["session"]["chat_locked"] = data["locked"]
+
+
+@reduces("chat.files_allowed")
+def chat_files_allowed(snapshot, data, viewer):
+    snapshot["chat_files_allowed"] = data["allowed"]
 
 
 @reduces("participant.chat_muted")

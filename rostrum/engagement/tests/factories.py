@@ -42,3 +42,20 @@ def make_presentable_file(membership, *, name: str = "Quarterly deck.pptx", colo
         library_file.page_count = len(colours)
         library_file.save(update_fields=["page_count"])
     return library_file
+
+
+def make_chat_attachment(session, *, name: str = "notes.pdf", content: bytes = b"%PDF-1.4\n% chat file\n"):
+    """A file posted in the session's chat by its host, as chat_files.do_post_file leaves it."""
+    from rostrum.engagement.models import ChatAttachment, ChatMessage
+    from rostrum.rooms.models import Participant
+
+    host, _created = Participant.objects.get_or_create(
+        session=session, key="chat-file-host", defaults={"display_name": "Hanna", "role": "host", "is_admitted": True}
+    )
+    message = ChatMessage.objects.create(session=session, author=host, text="")
+    attachment = ChatAttachment(
+        session=session, message=message, uploaded_by=host, name=name, content_type="application/pdf", size=len(content)
+    )
+    attachment.file.save("upload", ContentFile(content), save=False)
+    attachment.save()
+    return attachment

@@ -1,8 +1,8 @@
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt, StringConstraints
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
-from rostrum.engagement.actions import chat
+from rostrum.engagement.actions import chat, chat_files
 from rostrum.engagement.constants import CHAT_MAX_LENGTH
 from rostrum.live.protocol.base import Frame
 from rostrum.live.registry import handles
@@ -21,6 +21,10 @@ class MessageRef(Frame):
 
 class Lock(Frame):
     locked: bool
+
+
+class AllowFiles(Frame):
+    allowed: StrictBool
 
 
 class Mute(Frame):
@@ -45,6 +49,11 @@ def delete(context, message):
 @handles("chat.lock", Lock)
 def lock(context, message):
     chat.check_lock_chat(context, message.locked)
+
+
+@handles("chat.allow_files", AllowFiles)
+def allow_files(context, message):
+    chat_files.check_allow_files(context, message.allowed)
 
 
 @handles("participant.mute_chat", Mute)

@@ -5,10 +5,13 @@ from pydantic import Field
 from rostrum.engagement.actions import presentations
 from rostrum.engagement.constants import STROKE_COLOURS, STROKE_MAX_POINTS, STROKE_MAX_WIDTH, STROKE_MIN_WIDTH
 from rostrum.live.protocol.base import Empty, Frame
+from rostrum.live.ratelimit import Rate
 from rostrum.live.registry import handles
 
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Page = Annotated[int, Field(ge=1)]
+# The browser sends at most 20 a second (presentation.js); past 30 a second someone is flooding.
+POINTER_RATE = Rate(count=30, seconds=1.0)
 
 
 class Open(Frame):
@@ -73,7 +76,7 @@ def allow_downloads(context, message):
     presentations.check_allow_downloads(context, message.allowed)
 
 
-@handles("presentation.pointer", Pointer)
+@handles("presentation.pointer", Pointer, rate=POINTER_RATE)
 def pointer(context, message):
     presentations.check_move_pointer(context, message.x, message.y)
 

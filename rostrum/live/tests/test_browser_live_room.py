@@ -28,146 +28,34 @@ ignore the duplicate), and drop the line (the client must reconnect by itself).
 """
 
 import contextlib
-import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from playwright.sync_api import Page, expect, sync_playwright
 
+# The server plumbing lives in rostrum.core.testing.servers (a pytest plugin, so any module can use
+# the fixtures by name); these names stay importable from here for the modules that import them.
+from rostrum.core.testing.servers import (  # noqa: F401 — re-exported
+    HOST_EMAIL,
+    SCREEN_DESKTOP,
+    SCREEN_PHONE,
+    SERVER_START_SECONDS,
+    STEPS_DONE,
+    asgi_server,
+    database_url_for_server,
+    free_port,
+    log_in,
+    migrated_sqlite,
+    run_python,
+    screenshot,
+    screenshots,
+    seed,
+    seed_meeting,
+    server_env,
+    server_var_dir,
+    step,
+)
 from rostrum.rooms.tests.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, join_by_number, label
-
-HOST_EMAIL = "hanna@engines.example"
-SCREEN_PHONE = {"width": 390, "height": 844}
-SCREEN_DESKTOP = {"width": 1280, "height": 900}
-SERVER_START_SECONDS = 30
-
-
-def seed(**room_fields) -> None:
-    """Run in a subprocess with the server's settings: prints the room's number and address."""
-    from conftest import make_owner
-    from rostrum.rooms.tests.factories import make_room
-
-    owner = make_owner(HOST_EMAIL, "Analytical Engines Ltd")
-    owner.user.first_name, owner.user.last_name = "Hanna", "Host"
-    owner.user.save(update_fields=["first_name", "last_name"])
-    room = make_room(owner, name="Engines live", lobby_description="Coffee is on us", **room_fields)
-    print(json.dumps({"number": room.number, "path": f"/r/{room.account.slug}/{room.slug}/"}))
-
-
-def seed_meeting() -> None:
-    seed(room_type="meeting")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def run_python(env: dict, *args: str) -> str:
-    # S603: our own interpreter, with arguments written in this file.
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180
-    )
-    assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-def server_env(var_dir: Path, database_url: str) -> dict:
-    env = {**os.environ, "ROSTRUM_VAR_DIR": str(var_dir), "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return env
-
-
-@pytest.fixture(scope="session")
-def server_var_dir(tmp_path_factory) -> Path:
-    """The server's var folder: its secret key, and the static files collected once per run."""
-    var_dir = tmp_path_factory.mktemp("asgi-var")
-    run_python(server_env(var_dir, "sqlite:///unused"), "manage.py", "collectstatic", "--noinput", "-v0")
-    return var_dir
-
-
-@pytest.fixture(scope="session")
-def migrated_sqlite(server_var_dir, tmp_path_factory) -> Path:
-    """A migrated SQLite file, made once per run; each test gets a copy."""
-    path = tmp_path_factory.mktemp("asgi-db") / "template.sqlite3"
-    run_python(server_env(server_var_dir, f"sqlite:///{path}"), "manage.py", "migrate", "--noinput", "-v0")
-    return path
-
-
-def database_url_for_server(request, tmp_path) -> str:
-    """The test's own database where another process can open it, else a fresh SQLite file."""
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        from urllib.parse import quote
-
-        credentials = quote(db["USER"] or "")
-        if db["PASSWORD"]:
-            credentials += ":" + quote(db["PASSWORD"])
-        return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    assert connection.vendor == "sqlite", connection.vendor
-    template = request.getfixturevalue("migrated_sqlite")
-    path = tmp_path / "live.sqlite3"
-    for suffix in ("", "-wal"):  # WAL mode: a write-ahead log left behind holds part of the database
-        if Path(f"{template}{suffix}").exists():
-            shutil.copy(f"{template}{suffix}", f"{path}{suffix}")
-    return f"sqlite:///{path}"
-
-
-@pytest.fixture
-def asgi_server(request, transactional_db, server_var_dir, tmp_path):
-    """uvicorn serving rostrum.asgi on a free port; yields (base URL, the seeded room)."""
-    env = server_env(server_var_dir, database_url_for_server(request, tmp_path))
-    # Another seed function (indirect parametrisation): of this module, or "<module>:<function>".
-    seeder = getattr(request, "param", "seed")
-    module = "rostrum.live.tests.test_browser_live_room"
-    if ":" in seeder:
-        module, seeder = seeder.split(":")
-    script = f"import django; django.setup(); from {module} import {seeder}; {seeder}()"
-    room = json.loads(run_python(env, "-c", script).strip().splitlines()[-1])
-    port = free_port()
-    log_path = tmp_path / "uvicorn.log"
-    with log_path.open("w") as log:
-        uvicorn = ["-m", "uvicorn", "rostrum.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
-        server = subprocess.Popen(  # noqa: S603 — as in run_python
-            [sys.executable, *uvicorn, "--lifespan", "off", "--log-level", "warning"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            assert server.poll() is None, log_path.read_text()
-            try:
-                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):  # noqa: S310 — our http URL
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "uvicorn did not answer:\n" + log_path.read_text()
-                time.sleep(0.2)
-        yield base_url, room
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        # pytest shows this only for a failed test: what the server said.
-        print(f"--- uvicorn log ({log_path}) ---\n{log_path.read_text()[-5000:]}")
 
 
 class Network:
@@ -214,31 +102,6 @@ class Network:
         self.is_down = False
 
 
-STEPS_DONE: list[str] = []
-
-
-@contextmanager
-def step(name: str):
-    """Name the journey's step in the failure, and list the steps that passed before it."""
-    try:
-        yield
-    except BaseException as error:
-        done = "".join(f"\n  ✓ {s}" for s in STEPS_DONE)
-        raise AssertionError(f"step failed: {name}{done}\n  ✗ {name}: {error}") from error
-    STEPS_DONE.append(name)
-
-
-def log_in(page: Page, base_url: str, email: str) -> None:
-    from conftest import PASSWORD
-
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label(label("Email")).fill(email)
-    page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.inner_text("main")
-
-
 def chat_line(page: Page, text: str):
     return page.locator("#live-chat-log > li", has_text=text)
 
@@ -251,25 +114,9 @@ def post_chat(page: Page, text: str, to: str | None = None) -> None:
     expect(page.get_by_label("Message", exact=True)).to_have_value("")
 
 
-def screenshot(page: Page, path: Path) -> None:
-    page.screenshot(path=path, full_page=True)
-    if os.environ.get("LIVE_ROOM_SCREENSHOTS"):
-        shutil.copy(path, Path(os.environ["LIVE_ROOM_SCREENSHOTS"]) / path.name)
-
-
-def screenshots(page: Page, tmp_path: Path, name: str) -> None:
-    """The room at a desktop width and at a 390px phone width (one column)."""
-    screenshot(page, tmp_path / f"{name}-desktop.png")
-    page.set_viewport_size(SCREEN_PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    screenshot(page, tmp_path / f"{name}-phone.png")
-    page.set_viewport_size(SCREEN_DESKTOP)
-    assert width <= SCREEN_PHONE["width"], f"{name}: the page scrolls sideways on a phone ({width}px)"
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_webinar_in_the_live_room_from_start_to_end(asgi_server, tmp_path):
+def test_a_webinar_in_the_live_room_from_start_to_end(asgi_server, tmp_path):  # noqa: F811 — the fixture
     base_url, room = asgi_server
     STEPS_DONE.clear()
     errors: list[str] = []

@@ -187,3 +187,93 @@ def test_a_presentation_is_shown_in_sync_to_attendees_and_late_joiners(asgi_serv
             assert errors == []
         finally:
             browser.close()
+
+
+FORGED_PAGE = """async (page) => {
+    try {
+        await document.getElementById('live-app').liveRoom.connection.request('presentation.page', { page });
+        return 'ack';
+    } catch (error) {
+        return error.code;
+    }
+}"""
+
+
+def current_page(page: Page) -> int:
+    return page.evaluate("() => document.getElementById('live-app').liveRoom.state.presentation.page")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("asgi_server", [SEEDER], indirect=True)
+def test_the_host_hands_control_to_a_presenter_who_moves_the_pages(asgi_server, tmp_path):  # noqa: F811 — the fixture
+    base_url, room = asgi_server
+    STEPS_DONE.clear()
+    errors: list[str] = []
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            pages = {}
+            for name in ("host", "ann", "bob"):
+                context = browser.new_context(viewport=SCREEN_DESKTOP)
+                context.set_default_timeout(10_000)
+                pages[name] = context.new_page()
+                pages[name].on("pageerror", lambda error, name=name: errors.append(f"{name}: {error}"))
+            host, ann, bob = pages["host"], pages["ann"], pages["bob"]
+
+            with step("the host starts and presents the deck; Ann and Bob join and see page 1"):
+                log_in(host, base_url, HOST_EMAIL)
+                host.goto(base_url + room["path"])
+                host.get_by_role("button", name="Enter").click()
+                host.get_by_role("button", name="Start session").click()
+                expect(host.locator("#live-state")).to_have_text("Live")
+                join_by_number(ann, base_url, room["number"], "Ann Presenter")
+                join_by_number(bob, base_url, room["number"], "Bob Attendee")
+                host.get_by_role("button", name="Present a file").click()
+                host.get_by_role("button", name="Quarterly deck.pptx (3 pages)").click()
+                expect_slide(ann, 1, RED)
+                expect_slide(bob, 1, RED)
+
+            with step("the host makes Ann a presenter from the participants list"):
+                host.get_by_role("button", name="Make presenter: Ann Presenter").click()
+                expect(host.get_by_role("button", name="Make attendee: Ann Presenter")).to_be_visible()
+                ann.wait_for_function(
+                    "() => document.getElementById('live-app').liveRoom.state.me.role === 'presenter'"
+                )
+                expect(ann.get_by_role("button", name="Next slide")).to_have_count(0)  # no control yet
+
+            with step("the host gives Ann control with the keyboard-reachable select"):
+                chooser = host.get_by_label("Give control to")
+                expect(chooser.locator("option", has_text="Ann Presenter")).to_have_count(1)
+                expect(chooser.locator("option", has_text="Bob Attendee")).to_have_count(0)  # organisers only
+                chooser.select_option(label="Ann Presenter")
+                expect(ann.locator("#live-slide-controller-note")).to_have_text("You have control.")
+                expect(host.locator("#live-slide-controller-note")).to_have_text("Presented by Ann Presenter")
+                expect(bob.locator("#live-slide-controller-note")).to_have_text("Presented by Ann Presenter")
+
+            with step("Ann moves to page 2 in her browser and Bob's browser shows page 2"):
+                ann.get_by_role("button", name="Next slide").click()
+                expect_slide(ann, 2, GREEN)
+                expect_slide(bob, 2, GREEN)
+                expect_slide(host, 2, GREEN)
+
+            with step("the host can no longer move the pages"):
+                expect(host.get_by_role("button", name="Next slide")).to_have_count(0)
+                expect(host.get_by_role("button", name="Previous slide")).to_have_count(0)
+                host.evaluate("() => document.activeElement.blur()")  # not the select: arrows would change it
+                host.keyboard.press("ArrowRight")
+                host.wait_for_timeout(300)
+                assert current_page(host) == current_page(bob) == 2
+                assert host.evaluate(FORGED_PAGE, 3) == "not_allowed"  # the server refuses it too
+                assert current_page(bob) == 2
+                screenshots(host, tmp_path, "presentation-control-handed-over")
+
+            with step("Ann's arrow keys move the pages for everyone"):
+                ann.get_by_role("button", name="Next slide").focus()
+                ann.keyboard.press("ArrowRight")
+                expect_slide(bob, 3, BLUE)
+
+            assert errors == []
+        finally:
+            browser.close()

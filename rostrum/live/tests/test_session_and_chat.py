@@ -151,6 +151,8 @@ async def test_people_in_a_meeting_write_privately_to_each_other(owner):
         ("chat.post", {"text": "hi", "to": "everyone-else"}, "invalid"),
         ("chat.delete", {"message_id": 1}, "not_allowed"),
         ("chat.lock", {"locked": True}, "not_allowed"),
+        ("chat.allow_files", {"allowed": True}, "not_allowed"),
+        ("chat.allow_files", {"allowed": "yes"}, "invalid"),
         ("participant.expel", {"participant_id": 1}, "not_allowed"),
         ("participant.mute_chat", {"participant_id": 1, "muted": True}, "not_allowed"),
         ("participant.set_role", {"participant_id": 1, "role": "presenter"}, "not_allowed"),
@@ -275,3 +277,49 @@ async def test_reconnecting_client_catches_up_without_duplicates(webinar):
     assert [m["text"] for m in bob_again.state["chat"]] == ["one", "two", "three"]
     sync_ref = await bob_again.send("sync")
     assert sync_ref and (await bob_again.receive())["type"] == "snapshot"
+
+
+def upload(participant, name: str, content: bytes, text: str = ""):
+    """What chat.js does: a multipart POST from the room page, with the browser's participant key."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rostrum.engagement.tests.test_presentation_views import as_participant
+
+    client = as_participant(participant)
+    url = f"/live/sessions/{participant.session_id}/chat-files/"
+    return client.post(url, {"file": SimpleUploadedFile(name, content), "text": text})
+
+
+async def test_files_in_chat_reach_everyone_once_allowed_and_late_joiners_get_them(webinar):
+    from rostrum.engagement.tests.factories import page_png
+
+    host, ann, bob = await start(webinar)
+    png = page_png((10, 120, 200))
+    refused = await database_sync_to_async(upload)(webinar["ann"], "photo.png", png)
+    assert refused.status_code == 403 and refused.json()["code"] == "files_not_allowed"
+    assert ann.state["chat_files_allowed"] is False
+    assert (await ann.request("chat.allow_files", {"allowed": True}))["code"] == "not_allowed"
+
+    assert (await host.request("chat.allow_files", {"allowed": True}))["type"] == "ack"
+    await ann.drain()
+    assert ann.state["chat_files_allowed"] is True
+    response = await database_sync_to_async(upload)(webinar["ann"], "photo.txt", png, "our view")
+    assert response.status_code == 201
+    attachment = response.json()["attachment"]
+    for client in (host, ann, bob):
+        await client.drain()
+        [message] = client.state["chat"]
+        assert message["text"] == "our view" and message["author"]["name"] == "Ann Attendee"
+        assert message["attachment"] == attachment
+        assert attachment["content_type"] == "image/png" and attachment["size"] == len(png)
+        assert client.state == await fresh_snapshot(client.participant)
+
+    assert (await host.request("chat.allow_files", {"allowed": False}))["type"] == "ack"
+    carl = await connect(await database_sync_to_async(join)(webinar["room"], "carl-key", "Carl Late"))
+    assert carl.state["chat"][0]["attachment"] == attachment
+    assert carl.state["chat_files_allowed"] is False
+    for client in (host, ann, bob):
+        await client.drain()
+        assert client.state == await fresh_snapshot(client.participant)
+    for client in (host, ann, bob, carl):
+        await client.close()

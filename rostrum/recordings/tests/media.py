@@ -43,3 +43,44 @@ def track(path: Path, feed_id: int, kind: str, codec: str, start_us: int) -> Tra
     from rostrum.recordings.processing import media_duration
 
     return Track(str(path), feed_id, kind, codec, start_us, output=str(path), duration_seconds=media_duration(path))
+
+
+def region_colour(
+    path: Path, at: float, centre_x: int, centre_y: int, size: int = 32, height: int = 0
+) -> tuple[float, float, float]:
+    """The mean R, G, B at ``at`` s of the ``size`` x ``size`` square (``size`` x ``height``
+    rectangle) around (``centre_x``, ``centre_y``)."""
+    height = height or size
+    crop = f"crop={size}:{height}:{centre_x - size // 2}:{centre_y - height // 2}"
+    raw = subprocess.run(  # noqa: S603
+        [FFMPEG, "-loglevel", "error", "-ss", str(at), "-i", str(path), "-frames:v", "1",
+         "-vf", crop, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        check=True, capture_output=True,
+    ).stdout  # fmt: skip
+    pixels = len(raw) // 3
+    return tuple(sum(raw[i::3]) / pixels for i in range(3))
+
+
+def make_clip(path: Path, seconds: float, frequency: int = 1000) -> Path:
+    """A library video: green for the first half, magenta after, with a tone."""
+    subprocess.run(  # noqa: S603
+        [FFMPEG, "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"color=c=green:s=320x240:r=25:d={seconds}",
+         "-f", "lavfi", "-i", f"sine=f={frequency}:d={seconds}:r=48000",
+         "-vf", f"drawbox=c=magenta:t=fill:enable='gte(t,{seconds / 2})'", "-c:v", "libx264", "-preset", "ultrafast",
+         "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def mean_volume(path: Path, start: float, seconds: float) -> float:
+    """The mean volume (dB) of the audio from ``start`` for ``seconds``."""
+    out = subprocess.run(  # noqa: S603
+        [FFMPEG, "-hide_banner", "-nostats", "-ss", str(start), "-t", str(seconds), "-i", str(path), "-vn",
+         "-af", "volumedetect", "-f", "null", "-"],
+        check=True, capture_output=True, text=True,
+    ).stderr  # fmt: skip
+    for line in out.splitlines():
+        if "mean_volume:" in line:
+            return float(line.split("mean_volume:")[1].split("dB")[0])
+    return -91.0

@@ -13,7 +13,7 @@ from rostrum.core import events
 from rostrum.recordings import actions, processing
 from rostrum.recordings.constants import MAX_ATTEMPTS, RecordingStatus
 from rostrum.recordings.models import Recording
-from rostrum.recordings.tests.media import frame_colour, make_audio, make_video, track
+from rostrum.recordings.tests.media import frame_colour, make_audio, make_video, region_colour, track
 from rostrum.rooms.tests.factories import make_room
 
 FFPROBE = shutil.which("ffprobe") or "/usr/bin/ffprobe"
@@ -42,8 +42,10 @@ def test_a_camera_with_a_screen_share_window_and_two_voices_make_one_mp4(tmp_pat
     assert abs(float(info["format"]["duration"]) - 6.0) < 0.3
     red, blue = frame_colour(output, 1.0), frame_colour(output, 3.0)
     assert red[0] > 180 and red[2] < 60, red  # the camera
-    assert blue[2] > 180 and blue[0] < 60, blue  # the screen share over it, 2 s in
-    assert frame_colour(output, 5.5)[0] > 180  # the camera again after the share
+    assert blue[2] > 180 and blue[0] < 60, blue  # the screen share, large, 2 s in
+    thumbnail = region_colour(output, 3.0, 1152, 360)
+    assert thumbnail[0] > 180 and thumbnail[2] < 60, thumbnail  # the camera still seen, beside it
+    assert frame_colour(output, 5.5)[0] > 180  # the camera alone again after the share
 
 
 def test_a_lone_h264_camera_is_copied_not_encoded(tmp_path):
@@ -51,6 +53,9 @@ def test_a_lone_h264_camera_is_copied_not_encoded(tmp_path):
     voice = track(make_audio(tmp_path / "a.opus", 3), 5, "audio", "opus", 0)
     command = processing.compose_command([camera, voice], tmp_path / "o.mp4")
     assert command[command.index("-c:v") + 1] == "copy"
+    second = track(make_video(tmp_path / "cam2.mkv", 3, "blue", codec="libx264"), 9, "video", "h264", 0)
+    command = processing.compose_command([camera, second, voice], tmp_path / "o.mp4")
+    assert command[command.index("-c:v") + 1] == "libx264"  # two cameras are composed side by side
     processing.compose([camera, voice], tmp_path / "o.mp4")
     assert abs(float(probe(tmp_path / "o.mp4")["format"]["duration"]) - 3.0) < 0.3
 

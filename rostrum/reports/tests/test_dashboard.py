@@ -8,6 +8,7 @@ from django.utils import timezone
 from conftest import add_member
 from rostrum.accounts.constants import Role
 from rostrum.reports.dashboard import build_account_dashboard
+from rostrum.reports.session_report import build_session_report
 from rostrum.reports.tests.conftest import play_session
 from rostrum.rooms import session_actions
 from rostrum.rooms.tests.factories import make_room
@@ -31,8 +32,11 @@ def test_figures_for_the_last_30_days(owner, history):
     assert figures.sessions_held == 2
     # Ann, Ben and Cat connected to each; Ann and Ben came back under the same e-mail, Cat gave none.
     assert (figures.total_attendees, figures.unique_attendees) == (6, 4)
-    # Connections added up as recorded: Ann 28 + 15, Ben 15 + 15, Cat 2 = 75 minutes a session.
-    assert figures.average_time_attended == timedelta(minutes=25)
+    # Each attendee's connections merged, as in the session report: Ann 2-30 and 25-40 (two tabs at
+    # once from 25 to 30) count 38, Ben 15 + 15, Cat 2 = 70 minutes a session, as the report says.
+    assert figures.average_time_attended == timedelta(minutes=70 / 3)
+    report = build_session_report(history["recent"]["session"])
+    assert report.summary.average_time_attended == figures.average_time_attended
     assert sum(week.sessions for week in figures.weeks) == 2
     assert sum(week.attendees for week in figures.weeks) == 6
     assert all(week.starts_on.weekday() == 0 for week in figures.weeks) and 5 <= len(figures.weeks) <= 6
@@ -61,7 +65,7 @@ def test_the_dashboard_page_shows_figures_chart_and_links_to_reports(client_for,
     assert "Your sessions in the last 30 days" in page
     assert '<svg role="img" aria-labelledby="sessions-chart-title sessions-chart-desc"' in page
     assert '<title id="attendees-chart-title">Attendees per week</title>' in page
-    assert "0:25:00" in page
+    assert "0:23:20" in page
     recent = history["recent"]
     assert f'href="/rooms/{recent["room"].pk}/sessions/{recent["session"].pk}/"' in page
     assert "Their webinar" not in page  # (Autumn kick-off is among the latest rooms, not the sessions)

@@ -1,4 +1,4 @@
-// The chat panel: the log (public and private messages), the form, and the organisers' delete.
+// The chat panel: the log (public and private messages), the form, files, and the organisers' delete.
 
 import { el, format, linkify, reconcile, setText, show, timeOf } from "./dom.js";
 import { isOrganiser } from "./reducer.js";
@@ -29,6 +29,90 @@ export function setUpChat(room) {
     }
     input.focus();
   });
+  setUpFiles(room);
+}
+
+// Files: chosen in the labelled file input, sent at once as multipart (XMLHttpRequest, for the
+// upload's progress); the server checks the type by content and publishes the chat message.
+function setUpFiles(room) {
+  const input = $("live-chat-file");
+  const status = $("live-chat-message");
+  $("live-chat-files-allowed").addEventListener("change", (change) =>
+    room.send("chat.allow_files", { allowed: change.currentTarget.checked }, { control: change.currentTarget, status }),
+  );
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    if (file) sendFile(room, file);
+  });
+}
+
+function sendFile(room, file) {
+  const { strings } = room;
+  const input = $("live-chat-file");
+  const progress = $("live-chat-file-progress");
+  const status = $("live-chat-file-status"); // progress and success; refusals go to the chat's status line
+  const errors = $("live-chat-message");
+  const data = new FormData();
+  data.append("csrfmiddlewaretoken", $("live-chat-file-form").elements.csrfmiddlewaretoken.value);
+  data.append("file", file);
+  const request = new XMLHttpRequest();
+  // engagement/urls.py: chat_file_upload
+  request.open("POST", `/live/sessions/${room.state.session.id}/chat-files/`);
+  request.responseType = "json";
+  request.upload.addEventListener("progress", (event) => {
+    if (event.lengthComputable) progress.value = Math.round((100 * event.loaded) / event.total);
+  });
+  const finish = (done, error = "") => {
+    input.value = "";
+    input.disabled = false;
+    progress.hidden = true;
+    room.say(status, done);
+    room.say(errors, error);
+  };
+  request.addEventListener("load", () => {
+    if (request.status === 201) finish(format(strings.chat_file_sent, { name: file.name }));
+    else finish("", request.response?.message || strings.chat_file_failed);
+  });
+  request.addEventListener("error", () => finish("", strings.chat_file_failed));
+  request.addEventListener("abort", () => finish("", strings.chat_file_failed));
+  progress.value = 0;
+  progress.hidden = false;
+  input.disabled = true;
+  room.say(errors, "");
+  room.say(status, format(strings.chat_file_sending, { name: file.name }));
+  request.send(data);
+}
+
+// 1234567 -> "1.2 MB", in the page's language.
+export function humanSize(bytes, lang) {
+  const units = ["byte", "kilobyte", "megabyte", "gigabyte"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const style = { style: "unit", unit: units[unit], unitDisplay: unit ? "short" : "long", maximumFractionDigits: 1 };
+  return new Intl.NumberFormat(lang || undefined, style).format(value);
+}
+
+function attachmentLink(room, attachment) {
+  const size = humanSize(attachment.size, room.lang);
+  return el(
+    "p",
+    { className: "live-chat-file-link" },
+    el(
+      "a",
+      {
+        href: attachment.url,
+        download: attachment.name,
+        "aria-label": format(room.strings.chat_file_label, { name: attachment.name, size }),
+      },
+      attachment.name,
+    ),
+    " ",
+    el("span", { className: "live-muted" }, `(${size})`),
+  );
 }
 
 function roleName(strings, role) {
@@ -71,7 +155,8 @@ function createMessage(room, message) {
     "li",
     { className: tag ? "live-chat-message live-private" : "live-chat-message" },
     header,
-    el("p", { className: "live-chat-text" }, linkify(message.text)),
+    message.text ? el("p", { className: "live-chat-text" }, linkify(message.text)) : null,
+    message.attachment ? attachmentLink(room, message.attachment) : null,
     remove,
   );
 }
@@ -125,4 +210,7 @@ export function renderChat(room) {
   show($("live-chat-note"), Boolean(note));
   const closed = state.session.state === "ended" || (!organiser && (state.me.is_chat_muted || state.session.chat_locked));
   for (const control of $("live-chat-form").elements) control.disabled = closed;
+  // Organisers may always send files; the others while the organisers allow it.
+  show($("live-chat-file-form"), !closed && (organiser || Boolean(state.chat_files_allowed)));
+  $("live-chat-files-allowed").checked = Boolean(state.chat_files_allowed);
 }

@@ -92,6 +92,9 @@ const REDUCERS = {
   "chat.locked"(state, data) {
     state.session.chat_locked = data.locked;
   },
+  "chat.files_allowed"(state, data) {
+    state.chat_files_allowed = data.allowed;
+  },
   "participant.chat_muted"(state, data) {
     if (state.me.id === data.id) state.me.is_chat_muted = data.muted;
   },
@@ -204,6 +207,41 @@ const REDUCERS = {
     if (shown?.id === data.id && data.page === shown.page) shown.strokes = [];
   },
 
+  // videoshare/live_events.py
+  "video.opened"(state, data) {
+    state.video = data.video;
+  },
+  "video.state"(state, data) {
+    if (state.video?.id !== data.id) return;
+    for (const field of ["playing", "position", "position_at", "rate", "now"]) state.video[field] = data[field];
+  },
+  "video.closed"(state, data) {
+    if (state.video?.id === data.id) state.video = null;
+  },
+  "video.control_changed"(state, data) {
+    if (state.video?.id === data.id) state.video.controller = data.controller;
+  },
+  // whiteboard/live_events.py
+  "whiteboard.shown"(state, data) {
+    state.whiteboard = data.whiteboard;
+  },
+  "whiteboard.hidden"(state, data) {
+    if (state.whiteboard?.id === data.id) state.whiteboard = null;
+  },
+  "whiteboard.permission_changed"(state, data) {
+    if (state.whiteboard?.id === data.id) state.whiteboard.everyone_may_draw = data.everyone_may_draw;
+  },
+  "whiteboard.item_added"(state, data) {
+    if (state.whiteboard?.id === data.id) putById(state.whiteboard.items, data.item);
+  },
+  "whiteboard.items_removed"(state, data) {
+    const board = state.whiteboard;
+    if (board?.id === data.id) board.items = board.items.filter((item) => !data.ids.includes(item.id));
+  },
+  "whiteboard.cleared"(state, data) {
+    if (state.whiteboard?.id === data.id) state.whiteboard.items = [];
+  },
+
   // media/live_events.py
   "media.published"(state, data) {
     const feeds = state.media.feeds.filter((feed) => feed.feed_id !== data.feed_id);
@@ -259,12 +297,15 @@ export function unwrap(data, key) {
 // Parts a server without that topic yet does not send; the client still works without them.
 function withDefaults(state) {
   state.chat ??= [];
+  state.chat_files_allowed ??= false;
   state.questions ??= [];
   state.polls ??= [];
   state.hands ??= [];
   state.my_hand ??= { raised: false };
   if (!("cta" in state)) state.cta = null;
   if (!("presentation" in state)) state.presentation = null;
+  if (!("video" in state)) state.video = null;
+  if (!("whiteboard" in state)) state.whiteboard = null;
   state.recording ??= { active: false, started_at: null };
   return state;
 }

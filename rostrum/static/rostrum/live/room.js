@@ -15,9 +15,11 @@ import { setUpMine, renderMine } from "./mine.js";
 import { Directory, setUpPeople, renderPeople } from "./participants.js";
 import { setUpPolls, renderPolls } from "./polls.js";
 import { setUpPresentation, renderPresentation, showPointer } from "./presentation.js";
+import { setUpVideo, renderVideo } from "./video.js";
 import { setUpQa, renderQa } from "./qa.js";
 import { setUpRecording, renderRecording } from "./recording.js";
 import { isOrganiser } from "./reducer.js";
+import { setUpWhiteboard, renderWhiteboard } from "./whiteboard.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["live-waiting", "live-room", "live-ended", "live-removed", "live-unauthorised", "live-left"];
@@ -130,7 +132,9 @@ function render(room) {
   renderQuality(room);
   renderMine(room);
   renderCta(room);
+  renderVideo(room);
   renderPresentation(room);
+  renderWhiteboard(room);
   renderChat(room);
   renderQa(room);
   renderPolls(room);
@@ -196,7 +200,9 @@ function main() {
   setUpPolls(room);
   setUpHands(room);
   setUpCta(room);
+  setUpVideo(room);
   setUpPresentation(room);
+  setUpWhiteboard(room);
   setUpPeople(room);
   setUpMedia(room);
   setUpQuality(room);
