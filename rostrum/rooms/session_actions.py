@@ -115,6 +115,15 @@ def access_participant_in_session(context, participant_id: int) -> Participant:
     return participant
 
 
+def access_organiser_in_session(context, participant_id: int, refusal: str) -> Participant:
+    """Another host or presenter of this session, not removed: who may be handed control of what
+    the room shows (the pages, a shared video). Anyone else is refused with ``refusal``."""
+    target = access_participant_in_session(context, participant_id)
+    if not target.is_organiser or target.is_expelled:
+        raise LiveError("not_allowed", refusal)
+    return target
+
+
 def lock_running_session(context) -> Session:
     """The session's row, locked: it orders a session's changes to what the room shows (slides, the
     whiteboard, a shared video). An ended session takes none."""

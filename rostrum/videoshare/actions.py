@@ -22,7 +22,7 @@ from rostrum.live import audiences
 from rostrum.live.errors import LiveError
 from rostrum.live.publish import publish_on_commit
 from rostrum.rooms.models import Participant
-from rostrum.rooms.session_actions import access_participant_in_session, lock_running_session, require_moderator
+from rostrum.rooms.session_actions import access_organiser_in_session, lock_running_session, require_moderator
 from rostrum.videoshare.constants import MAX_UNKNOWN_POSITION, TITLE_MAX_LENGTH, VideoSource
 from rostrum.videoshare.models import SharedVideo
 from rostrum.videoshare.mp4 import library_video_duration
@@ -209,9 +209,9 @@ def check_hand_control(context, participant_id: int) -> None:
     require_moderator(context)
     session = lock_running_session(context)
     video = _require_open(session)
-    target = access_participant_in_session(context, participant_id)
-    if not target.is_organiser or target.is_expelled:
-        raise LiveError("not_allowed", _("Only a host or a presenter can have control of the video."))
+    target = access_organiser_in_session(
+        context, participant_id, _("Only a host or a presenter can have control of the video.")
+    )
     if video.controller_id == target.pk:
         return
     video.controller = target

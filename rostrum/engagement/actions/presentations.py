@@ -18,7 +18,7 @@ from rostrum.live import audiences
 from rostrum.live.errors import LiveError
 from rostrum.live.publish import publish_ephemeral_on_commit, publish_on_commit
 from rostrum.rooms.models import Participant
-from rostrum.rooms.session_actions import access_participant_in_session, lock_running_session, require_moderator
+from rostrum.rooms.session_actions import access_organiser_in_session, lock_running_session, require_moderator
 
 
 def library_pages(library_file: LibraryFile):
@@ -236,9 +236,9 @@ def check_hand_control(context, participant_id: int) -> None:
     require_moderator(context)
     session = lock_running_session(context)
     presentation = _require_open(session)
-    target = access_participant_in_session(context, participant_id)
-    if not target.is_organiser or target.is_expelled:
-        raise LiveError("not_allowed", _("Only a host or a presenter can have control of the presentation."))
+    target = access_organiser_in_session(
+        context, participant_id, _("Only a host or a presenter can have control of the presentation.")
+    )
     if presentation.controller_id == target.pk:
         return
     presentation.controller = target
