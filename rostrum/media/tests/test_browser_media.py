@@ -65,11 +65,12 @@ def received(page: Page) -> dict:
     return page.evaluate(RECEIVED)
 
 
-def wait_for(page: Page, condition, message: str, timeout_ms: int = 20_000):
-    """Poll ``condition()`` (in Python, between waits in the page) until it is true."""
+def wait_for(page: Page, condition, message, timeout_ms: int = 20_000):
+    """Poll ``condition()`` (in Python, between waits in the page) until it is true. ``message`` may be
+    a callable, called at the failure, to say what things were like then."""
     waited = 0
     while not condition():
-        assert waited < timeout_ms, message
+        assert waited < timeout_ms, message() if callable(message) else message
         page.wait_for_timeout(250)
         waited += 250
 

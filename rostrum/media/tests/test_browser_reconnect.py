@@ -70,3 +70,49 @@ def test_media_comes_back_after_the_room_socket_drops(media_server, asgi_server)
         with step("Ann's socket drops and comes back: she receives the host's picture again"):
             drop_and_restore(ann, networks["ann"])
             assert frames_grow(ann), "Ann receives no picture after her reconnect"
+
+
+# Makes a peer connection of the page say "failed", as Chromium does when ICE or DTLS gives up (a
+# network change, a path lost), through the event the page listens to. Keeps it on window.failed.
+FAIL = """(which) => {
+  const media = document.getElementById("live-app").liveRoom.media;
+  const pc = which === "receiver" ? media.receiver.pc : media.published.get(which).pc;
+  window.failed = pc;
+  Object.defineProperty(pc, "connectionState", { value: "failed" });
+  pc.dispatchEvent(new Event("connectionstatechange"));
+}"""
+
+# Whether the page has a new, connected peer connection in place of the failed one.
+REPLACED = """(which) => {
+  const media = document.getElementById("live-app").liveRoom.media;
+  const pc = which === "receiver" ? media.receiver?.pc : media.published.get(which)?.pc;
+  return Boolean(pc) && pc !== window.failed && pc.connectionState === "connected";
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_media_connection_is_made_again(media_server, asgi_server):  # noqa: F811 — the fixture
+    base_url, room = asgi_server
+    with media_browser() as open_page:
+        host, ann = open_page("host"), open_page("ann")
+
+        with step("the host's camera plays in Ann's page"):
+            start_session(host, base_url, room)
+            join_by_number(ann, base_url, room["number"], "Ann Attendee")
+            expect(ann.locator("#live-room")).to_be_visible()
+            host.get_by_role("button", name="Start camera and microphone").click()
+            wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded")
+
+        with step("the host's sending connection fails: it publishes again by itself, Ann sees it"):
+            host.evaluate(FAIL, "camera")
+            wait_for(host, lambda: host.evaluate(REPLACED, "camera"), "the host did not publish again", 60_000)
+            expect(host.get_by_role("button", name="Stop camera and microphone")).to_be_visible()
+            expect(host.locator("#live-media-message")).to_have_text("")
+            assert frames_grow(ann), "Ann's picture did not come back"
+
+        with step("Ann's receiving connection fails: she subscribes again by herself"):
+            ann.evaluate(FAIL, "receiver")
+            wait_for(ann, lambda: ann.evaluate(REPLACED, "receiver"), "Ann did not subscribe again", 60_000)
+            expect(ann.locator("#live-media-message")).to_have_text("")
+            assert frames_grow(ann), "Ann receives no picture after her connection failed"

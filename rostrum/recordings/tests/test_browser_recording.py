@@ -10,7 +10,13 @@ from rostrum.live.tests.test_browser_live_room import (  # noqa: F401 — fixtur
     server_var_dir,
     step,
 )
-from rostrum.media.tests.test_browser_media import media_browser, media_server, start_session, wait_for  # noqa: F401
+from rostrum.media.tests.test_browser_media import (  # noqa: F401
+    media_browser,
+    media_server,
+    received,
+    start_session,
+    wait_for,
+)
 from rostrum.rooms.tests.test_browser_journey import join_by_number
 
 
@@ -34,6 +40,8 @@ def test_the_host_records_and_the_attendee_sees_the_indicator(media_server, asgi
             expect(ann.get_by_role("button", name="Record")).to_be_hidden()
             host.get_by_role("button", name="Start camera and microphone").click()
             expect(ann.locator("#live-feeds > li", has_text="Hanna Host")).to_be_visible()
+            # Media flows before Record is pressed: a failure below is then the recording's, not ICE's.
+            wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded", 60_000)
 
         with step("the host presses Record: both pages show it, Ann's announces it"):
             host.get_by_role("button", name="Record").click()
@@ -45,7 +53,7 @@ def test_the_host_records_and_the_attendee_sees_the_indicator(media_server, asgi
             wait_for(
                 host,
                 lambda: sum(1 for n, size in written(spool).items() if n not in before and size > 10_000) >= 2,
-                f"no .mjr files written in {spool}: {written(spool)}",
+                lambda: f"no .mjr files written in {spool}: {written(spool)}\n{media_server.log_tail()}",
                 # Janus writes a file's first bytes with its first packet: on a loaded machine ICE
                 # and DTLS have been seen to take over 20 s before media flows (files stay empty).
                 timeout_ms=60_000,

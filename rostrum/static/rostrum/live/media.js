@@ -52,6 +52,9 @@ export class Media {
       return;
     }
     const pc = new RTCPeerConnection();
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === "failed") this.republish(kind, pc);
+    };
     const pending = [];
     let ready = false;
     pc.onicecandidate = (event) => {
@@ -74,8 +77,36 @@ export class Media {
     ready = true;
     for (const candidate of pending) room.send("media.trickle", { target: kind, candidate }, { quiet: true });
     this.published.set(kind, { pc, stream, feedId: reply.feed.feed_id, confirmed: false });
-    for (const track of stream.getVideoTracks()) track.addEventListener("ended", () => this.unpublish(kind));
+    for (const track of stream.getVideoTracks()) track.onended = () => this.unpublish(kind);
     room.render();
+  }
+
+  // The connection to the media server failed (ICE or DTLS: a network change, a path lost): publish
+  // the same tracks again on a new one. The server replaces the old feed; nobody is asked again.
+  async republish(kind, pc) {
+    const mine = this.published.get(kind);
+    if (!mine || mine.pc !== pc) return;
+    this.published.delete(kind);
+    pc.close();
+    this.room.say(this.status, this.room.strings.media_reconnecting);
+    await this.publish(kind, { stream: mine.stream });
+  }
+
+  // The same for what this page receives: a fresh subscription on a new connection.
+  async resubscribe(pc) {
+    if (this.receiver?.pc !== pc) return;
+    this.closeReceiver();
+    this.feeds = "";
+    this.room.say(this.status, this.room.strings.media_reconnecting);
+    this.busy = true;
+    try {
+      await this.room.connection.request("media.subscribe", { feeds: [] }); // the server hangs up its side
+    } catch (error) {
+      // Offline: the socket's own reconnection brings a new subscription anyway.
+    } finally {
+      this.busy = false;
+    }
+    if (this.room.state) this.sync(this.room.state);
   }
 
   async unpublish(kind) {
@@ -156,6 +187,7 @@ export class Media {
       else if (reply.jsep) await this.answer(reply);
       if (this.receiver) this.receiver.streams = reply.streams || [];
       this.feeds = key;
+      if (this.status?.textContent === room.strings.media_reconnecting) room.say(this.status, "");
     } catch (error) {
       // A feed that ended meanwhile, or the media server away for a moment: try again shortly.
       this.retry = setTimeout(() => {
@@ -177,6 +209,9 @@ export class Media {
       pc.onicecandidate = (event) =>
         room.send("media.trickle", { target: "subscriber", candidate: candidateFrame(event.candidate) }, { quiet: true });
       pc.ontrack = (event) => this.track(event);
+      pc.onconnectionstatechange = () => {
+        if (pc.connectionState === "failed") this.resubscribe(pc);
+      };
     }
     this.receiver.streams = reply.streams || [];
     const { pc } = this.receiver;
