@@ -1,7 +1,7 @@
 """CSV import pages: upload, preview with column mapping, progress (polled as JSON), result."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from rostrum.contacts.constants import Column, ImportStatus
 from rostrum.contacts.errors import ContactsError
 from rostrum.contacts.forms import ImportMappingForm, ImportUploadForm
 from rostrum.contacts.models import ContactImport
+from rostrum.core.streaming import file_response
 
 
 @account_permission_required(PERMISSION)
@@ -108,7 +109,8 @@ def import_error_report(request, import_id: int):
     contact_import = access_import_by_id(request.membership, import_id)
     if not contact_import.error_report:
         raise Http404
-    return FileResponse(
+    return file_response(
+        request,
         contact_import.error_report.open("rb"),
         as_attachment=True,
         filename=f"import-{contact_import.pk}-errors.csv",

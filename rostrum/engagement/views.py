@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from rostrum.core.streaming import file_response as streamed_file_response
 from rostrum.engagement.actions.chat import attachment_data, can_see
 from rostrum.engagement.actions.chat_files import check_file_size, check_post_file
 from rostrum.engagement.models import ChatAttachment, Presentation
@@ -64,7 +65,8 @@ def presentation_page(request, presentation_id: int, number: int):
     except (FileNotFoundError, ValueError):
         raise Http404 from None
     content_type = mimetypes.guess_type(page.image.name)[0] or "image/png"
-    response = FileResponse(stream, content_type=content_type if content_type.startswith("image/") else "image/png")
+    image_type = content_type if content_type.startswith("image/") else "image/png"
+    response = streamed_file_response(request, stream, content_type=image_type)
     response["X-Content-Type-Options"] = "nosniff"
     # Private: a page is for this session's participants; it does not change while it is shown.
     response["Cache-Control"] = "private, max-age=3600"
@@ -77,7 +79,7 @@ def presentation_download(request, presentation_id: int):
     presentation, participant = access_presentation_by_browser(request, presentation_id)
     if not (presentation.downloads_allowed or participant.is_organiser):
         raise Http404
-    return file_response(presentation.file)
+    return file_response(request, presentation.file)
 
 
 def access_participant_by_browser(request, session_id: int) -> Participant:
@@ -103,9 +105,9 @@ def access_chat_attachment_by_browser(request, attachment_id: int) -> ChatAttach
     return attachment
 
 
-def chat_file_response(attachment: ChatAttachment) -> FileResponse:
+def chat_file_response(request, attachment: ChatAttachment) -> FileResponse:
     """Always a download (never shown in the page), with the sniffed type and the cleaned name."""
-    return stored_file_response(attachment.file, attachment.name, attachment.content_type, as_attachment=True)
+    return stored_file_response(request, attachment.file, attachment.name, attachment.content_type, as_attachment=True)
 
 
 def _refusal(code: str, message: str, status: int = 400) -> JsonResponse:
@@ -138,4 +140,4 @@ def chat_file_upload(request, session_id: int):
 
 @require_GET
 def chat_file_download(request, attachment_id: int):
-    return chat_file_response(access_chat_attachment_by_browser(request, attachment_id))
+    return chat_file_response(request, access_chat_attachment_by_browser(request, attachment_id))

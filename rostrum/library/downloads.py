@@ -2,6 +2,7 @@
 
 from django.http import FileResponse, Http404
 
+from rostrum.core.streaming import file_response as streamed_file_response
 from rostrum.library.constants import FORMATS_BY_MIME
 from rostrum.library.models import LibraryFile
 
@@ -15,18 +16,24 @@ def download_name(library_file: LibraryFile) -> str:
     return name
 
 
-def file_response(library_file: LibraryFile, as_attachment: bool = True) -> FileResponse:
+def file_response(request, library_file: LibraryFile, as_attachment: bool = True) -> FileResponse:
     """Stream the stored bytes with the sniffed type; the browser may not guess another one."""
-    return stored_file_response(library_file.file, download_name(library_file), library_file.mime_type, as_attachment)
+    name = download_name(library_file)
+    return stored_file_response(request, library_file.file, name, library_file.mime_type, as_attachment)
 
 
-def stored_file_response(field_file, filename: str, content_type: str, as_attachment: bool = True) -> FileResponse:
-    """Any private file (a library file, a file posted in chat) with its sniffed type, never sniffed again."""
+def stored_file_response(
+    request, field_file, filename: str, content_type: str, as_attachment: bool = True
+) -> FileResponse:
+    """Any private file (a library file, a file posted in chat, a page image) with its sniffed type,
+    never sniffed again; streamed in blocks (``rostrum.core.streaming``)."""
     try:
         stream = field_file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    response = FileResponse(stream, as_attachment=as_attachment, filename=filename, content_type=content_type)
+    response = streamed_file_response(
+        request, stream, as_attachment=as_attachment, filename=filename, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"  # shown inline, it runs nothing
     return response

@@ -13,7 +13,7 @@ from rostrum.accounts.decorators import account_permission_required
 from rostrum.library import actions
 from rostrum.library.access import access_file_by_id, files_of
 from rostrum.library.constants import FORMATS, MANAGE_PERMISSION, VIEW_PERMISSION, FileKind, FileStatus
-from rostrum.library.downloads import file_response
+from rostrum.library.downloads import file_response, stored_file_response
 from rostrum.library.errors import LibraryError
 from rostrum.library.forms import AttachForm, KindFilterForm, RenameForm, UploadForm
 from rostrum.library.quota import build_storage_usage
@@ -114,7 +114,7 @@ def library_file_delete(request, file_id: int):
 @require_GET
 @account_permission_required(VIEW_PERMISSION)
 def library_file_download(request, file_id: int):
-    return file_response(access_file_by_id(request.membership, file_id))
+    return file_response(request, access_file_by_id(request.membership, file_id))
 
 
 @require_GET
@@ -151,14 +151,8 @@ def library_file_pages(request, file_id: int):
     return render(request, "library/pages.html", context)
 
 
-def _private_response(field_file, content_type: str, filename: str) -> FileResponse:
-    try:
-        stream = field_file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(stream, content_type=content_type, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+def _private_response(request, field_file, content_type: str, filename: str) -> FileResponse:
+    response = stored_file_response(request, field_file, filename, content_type, as_attachment=False)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -168,7 +162,7 @@ def _private_response(field_file, content_type: str, filename: str) -> FileRespo
 def library_page_image(request, file_id: int, number: int):
     library_file = access_file_by_id(request.membership, file_id)
     page = get_object_or_404(library_file.pages, number=number)
-    return _private_response(page.image, "image/jpeg", f"page-{number}.jpg")
+    return _private_response(request, page.image, "image/jpeg", f"page-{number}.jpg")
 
 
 @require_GET
@@ -180,4 +174,4 @@ def library_file_converted(request, file_id: int):
         raise Http404
     is_video = library_file.kind == FileKind.VIDEO
     content_type, extension = ("video/mp4", "mp4") if is_video else ("application/pdf", "pdf")
-    return _private_response(library_file.converted, content_type, f"{library_file.name}.{extension}")
+    return _private_response(request, library_file.converted, content_type, f"{library_file.name}.{extension}")

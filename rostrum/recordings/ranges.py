@@ -2,15 +2,16 @@
 
 Django's ``FileResponse`` always sends the whole file. This answers one ``bytes=`` range with
 ``206 Partial Content`` (several ranges, or one that cannot be satisfied: the whole file or 416),
-reading the file in blocks.
+reading the file in blocks (``rostrum.core.streaming``: asynchronously under ASGI, never all at once).
 """
 
 import re
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+
+from rostrum.core.streaming import file_blocks, file_response
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-BLOCK = 64 * 1024
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
@@ -34,20 +35,6 @@ def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     return start, end
 
 
-def read_blocks(stream, start: int, length: int):
-    try:
-        stream.seek(start)
-        left = length
-        while left > 0:
-            block = stream.read(min(BLOCK, left))
-            if not block:
-                break
-            left -= len(block)
-            yield block
-    finally:
-        stream.close()
-
-
 def range_response(request, field_file, content_type: str, filename: str, as_attachment: bool = False):
     size = field_file.size
     wanted = parse_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
@@ -57,11 +44,13 @@ def range_response(request, field_file, content_type: str, filename: str, as_att
         return response
     stream = field_file.open("rb")
     if wanted is None:
-        response = FileResponse(stream, content_type=content_type, as_attachment=as_attachment, filename=filename)
+        response = file_response(
+            request, stream, content_type=content_type, as_attachment=as_attachment, filename=filename
+        )
     else:
         start, end = wanted
         response = StreamingHttpResponse(
-            read_blocks(stream, start, end - start + 1), status=206, content_type=content_type
+            file_blocks(request, stream, start, end - start + 1), status=206, content_type=content_type
         )
         response["Content-Length"] = str(end - start + 1)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"

@@ -54,7 +54,7 @@ def session_chat_csv(request, room_id: int, session_id: int):
 def session_chat_file(request, room_id: int, session_id: int, attachment_id: int):
     """A file posted in the session's chat, kept with it (deleted messages' files too, like their text)."""
     _room, session = _access_session(request, room_id, session_id)
-    return chat_file_response(get_object_or_404(ChatAttachment, session=session, pk=attachment_id))
+    return chat_file_response(request, get_object_or_404(ChatAttachment, session=session, pk=attachment_id))
 
 
 @require_safe

@@ -139,7 +139,7 @@ class LibraryFileDownloadView(ApiView):
     )
     def get(self, request, file_id: str):
         membership = require_api_permission(request, VIEW_PERMISSION)
-        return file_response(access_file_by_id(membership, object_id(file_id)))
+        return file_response(request, access_file_by_id(membership, object_id(file_id)))
 
 
 urlpatterns = [

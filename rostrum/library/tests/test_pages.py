@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from conftest import add_member
 from rostrum.accounts.constants import Role
+from rostrum.core.testing.asgi import SYNC_FALLBACK, get_through_asgi
 from rostrum.library.models import LibraryFile
 from rostrum.library.tests import factories
 from rostrum.library.tests.factories import make_library_file, upload
@@ -94,6 +95,17 @@ def test_download_streams_the_bytes_with_a_safe_name_and_no_sniffing(owner, clie
     assert disposition.startswith("attachment;") and "\n" not in disposition and "\r" not in disposition
     assert "X-Evil" not in response.headers
     assert ".pdf" in disposition
+
+
+def test_under_asgi_the_download_streams_asynchronously_with_the_same_headers(owner, client_for):
+    content = factories.pdf_bytes()
+    library_file = make_library_file(owner, name="Q3 report", content=content)
+    url = f"/library/{library_file.pk}/download/"
+    response, body, messages = get_through_asgi(url, owner.user)
+    assert response.status_code == 200 and response.is_async and body == content
+    assert not [m for m in messages if SYNC_FALLBACK in m]
+    wsgi = client_for(owner.user).get(url)
+    assert dict(response.items()) == dict(wsgi.items())
 
 
 def test_an_analyst_can_view_and_download_but_not_change(owner, client_for, committed):

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from rostrum.core.testing.asgi import SYNC_FALLBACK, get_through_asgi
 from rostrum.library.quota import storage_used
 from rostrum.recordings import actions
 from rostrum.recordings.constants import RecordingStatus
@@ -45,6 +46,23 @@ def test_the_player_gets_byte_ranges_and_the_download_the_whole_file(client_for,
     whole = client.get(reverse("recording_download", args=[ready.pk]))
     assert whole.status_code == 200 and b"".join(whole.streaming_content) == BYTES
     assert whole["Accept-Ranges"] == "bytes" and "attachment" in whole["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_under_asgi_the_recording_streams_asynchronously_whole_and_in_ranges(owner, ready):
+    """As uvicorn serves it: an asynchronous body, never the fallback that reads the file into a list."""
+    download = reverse("recording_download", args=[ready.pk])
+    whole, body, messages = get_through_asgi(download, owner.user)
+    assert whole.status_code == 200 and whole.is_async and body == BYTES
+    assert whole["Content-Length"] == str(len(BYTES)) and whole["Accept-Ranges"] == "bytes"
+    assert whole["Content-Disposition"] == f'attachment; filename="Product demo {ready.started_at:%Y-%m-%d %H%M}.mp4"'
+    media = reverse("recording_media", args=[ready.pk])
+    part, part_body, part_messages = get_through_asgi(media, owner.user, Range="bytes=100-199")
+    assert part.status_code == 206 and part.is_async and part_body == BYTES[100:200]
+    assert part["Content-Range"] == f"bytes 100-199/{len(BYTES)}" and part["Content-Length"] == "100"
+    tail, tail_body, tail_messages = get_through_asgi(media, owner.user, Range="bytes=-10")
+    assert tail.is_async and tail_body == BYTES[-10:]
+    assert not [m for m in messages + part_messages + tail_messages if SYNC_FALLBACK in m]
 
 
 @pytest.mark.django_db

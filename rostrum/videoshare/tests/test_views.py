@@ -5,8 +5,9 @@ import subprocess
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import AsyncClient, Client
 
+from rostrum.core.testing.asgi import SYNC_FALLBACK, get_through_asgi
 from rostrum.live.context import LiveContext
 from rostrum.rooms import session_actions
 from rostrum.rooms.constants import PARTICIPANT_KEY_SESSION_KEY, ParticipantRole
@@ -19,9 +20,9 @@ from rostrum.videoshare.tests.factories import make_shareable_video, sample_vide
 pytestmark = pytest.mark.django_db
 
 
-def as_participant(participant) -> Client:
+def as_participant(participant, client_class=Client) -> Client:
     """A browser that came through the room page as ``participant`` (its key in the Django session)."""
-    client = Client()
+    client = client_class()
     session = client.session
     session[PARTICIPANT_KEY_SESSION_KEY] = participant.key
     session.save()
@@ -66,6 +67,17 @@ def test_an_admitted_participant_gets_206_for_a_range(shared):
     whole = client.get(file_url(shared["video"]))
     assert whole.status_code == 200 and b"".join(whole.streaming_content) == mp4
     assert client.get(file_url(shared["video"]), headers={"Range": f"bytes={len(mp4)}-"}).status_code == 416
+
+
+def test_under_asgi_the_video_streams_asynchronously(shared):
+    mp4 = sample_video_bytes()
+    client = as_participant(shared["ann"], AsyncClient)
+    part, body, messages = get_through_asgi(file_url(shared["video"]), client=client, Range="bytes=100-1099")
+    assert part.status_code == 206 and part.is_async and body == mp4[100:1100]
+    assert part["Content-Range"] == f"bytes 100-1099/{len(mp4)}" and "private" in part["Cache-Control"]
+    whole, whole_body, whole_messages = get_through_asgi(file_url(shared["video"]), client=client)
+    assert whole.status_code == 200 and whole.is_async and whole_body == mp4
+    assert not [m for m in messages + whole_messages if SYNC_FALLBACK in m]
 
 
 def test_a_browser_not_in_the_session_gets_404(shared):
