@@ -5,7 +5,9 @@ the session ended, or until now while it is live; ``total_visitors`` is the part
 connected at least once, ``max_visitors`` the most connected at the same instant.
 """
 
-import io
+import shutil
+import tempfile
+import time
 import zipfile
 import zoneinfo
 from collections import defaultdict
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from rostrum.core.streaming import BLOCK_SIZE
 from rostrum.reports import intervals
 from rostrum.reports.exports import table_csv
 from rostrum.reports.session_report import attendee_row, build_session_report
@@ -22,6 +25,10 @@ from rostrum.reports.tables import table_by_slug
 from rostrum.rooms.constants import ParticipantRole
 from rostrum.rooms.models import Attendance, Participant, Room, Session
 from rostrum.rooms.views import room_url
+
+# Bytes of a chat ZIP kept in memory; a bigger one (files posted in chat can come to 200 MB a
+# session) goes on to a temporary file on disk.
+CHAT_ZIP_IN_MEMORY = 1024 * 1024
 
 # Our participant roles in ClickMeeting's words.
 ROLES = {ParticipantRole.HOST: "host", ParticipantRole.PRESENTER: "presenter", ParticipantRole.ATTENDEE: "listener"}
@@ -162,10 +169,13 @@ def chat_file_name(session: Session) -> str:
     return f"room-{session.room.number}-session-{session.pk}-chat"
 
 
-def build_chat_zip(session: Session) -> bytes:
+def build_chat_zip(session: Session) -> tempfile.SpooledTemporaryFile:
     """The session's chat as the reports write it (``chat.csv``: private messages between two
     attendees left out, deleted messages marked, times in the room's zone), plus a plain-text
-    transcript of the same rows, and the files posted with them (``files/<id>-<name>``), in one ZIP archive."""
+    transcript of the same rows, and the files posted with them (``files/<id>-<name>``), in one ZIP archive.
+
+    The archive is a temporary file (in memory up to ``CHAT_ZIP_IN_MEMORY``, then on disk), open at
+    its start: the caller closes it, which deletes it. Posted files are copied in block by block."""
     report = build_session_report(session)
     table = table_by_slug(report, "chat")
     zone = zoneinfo.ZoneInfo(session.room.timezone)
@@ -178,12 +188,17 @@ def build_chat_zip(session: Session) -> bytes:
         posted = f" [file: {chat_file_path(message.attachment)}]" if message.attachment else ""
         lines.append(f"[{sent_at}] {message.author}{to}: {message.text}{posted}{deleted}")
     name = chat_file_name(session)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{name}.csv", table_csv(table))
-        archive.writestr(f"{name}.txt", "\n".join(lines) + ("\n" if lines else ""))
-        _add_chat_files(archive, [m.attachment.id for m in report.chat if m.attachment])
-    return out.getvalue()
+    out = tempfile.SpooledTemporaryFile(max_size=CHAT_ZIP_IN_MEMORY)  # noqa: SIM115 (returned open)
+    try:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{name}.csv", table_csv(table))
+            archive.writestr(f"{name}.txt", "\n".join(lines) + ("\n" if lines else ""))
+            _add_chat_files(archive, [m.attachment.id for m in report.chat if m.attachment])
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
 
 
 def chat_file_path(attachment) -> str:
@@ -191,12 +206,21 @@ def chat_file_path(attachment) -> str:
     return f"files/{attachment.id}-{attachment.name}"
 
 
+def _zip_member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
+    """A member named as ``writestr`` names one: stamped now, the archive's compression, owner-readable."""
+    member = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    member.compress_type = archive.compression
+    member.external_attr = 0o600 << 16
+    return member
+
+
 def _add_chat_files(archive: zipfile.ZipFile, attachment_ids: list[int]) -> None:
     from rostrum.engagement.models import ChatAttachment
 
     for attachment in ChatAttachment.objects.filter(pk__in=attachment_ids).order_by("id"):
         try:
-            with attachment.file.open("rb") as stored:
-                archive.writestr(chat_file_path(attachment), stored.read())
+            stored = attachment.file.open("rb")
         except FileNotFoundError:
             continue  # the transcript still names it
+        with stored, archive.open(_zip_member(archive, chat_file_path(attachment)), "w") as member:
+            shutil.copyfileobj(stored, member, BLOCK_SIZE)

@@ -2,11 +2,11 @@
 
 The ZIP holds ``room-<number>-session-<id>-chat.csv`` (the session report's chat table) and a ``.txt``
 transcript of the same messages: private messages between two attendees are left out, as in reports.
-Files posted in the chat are in it too, as ``files/<id>-<name>``, which the transcript names.
+Files posted in the chat are in it too, as ``files/<id>-<name>``, which the transcript names. The
+archive is written to a temporary file and sent from there in blocks, never held whole in memory.
 """
 
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rostrum.api import session_shapes
 from rostrum.api.endpoints.sessions import object_id
 from rostrum.api.views import ApiView, cm_path, require_api_permission
+from rostrum.core.streaming import file_response
 from rostrum.engagement.models import ChatMessage
 from rostrum.rooms.models import Session
 
@@ -64,9 +65,14 @@ class ChatView(ApiView):
         session = get_object_or_404(
             Session.objects.select_related("room__account"), room__account=membership.account, pk=object_id(session_id)
         )
-        response = HttpResponse(session_shapes.build_chat_zip(session), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{session_shapes.chat_file_name(session)}.zip"'
-        return response
+        archive = session_shapes.build_chat_zip(session)  # closed, and so deleted, once sent
+        return file_response(
+            request,
+            archive,
+            content_type="application/zip",
+            as_attachment=True,
+            filename=f"{session_shapes.chat_file_name(session)}.zip",
+        )
 
 
 urlpatterns = [

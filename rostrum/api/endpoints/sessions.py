@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from rostrum.api.errors import ApiError, error_body
 from rostrum.api.params import as_bool
 from rostrum.api.views import ApiView, cm_path, require_api_permission
 from rostrum.core.storage import private_storage
+from rostrum.core.streaming import file_response
 from rostrum.recordings import actions as recording_actions
 from rostrum.recordings.access import access_recording_by_id, recordings_of
 from rostrum.recordings.constants import MANAGE_PERMISSION as RECORDING_MANAGE
@@ -245,17 +246,16 @@ class SessionPdfView(ApiView):
 
 @require_safe
 def session_report_pdf_download(request, token: str):
-    """The file a signed link names (no key: the signature is the permission, for 24 hours)."""
+    """The file a signed link names (no key: the signature is the permission, for 24 hours), sent
+    from storage in blocks."""
     key = report_pdfs.key_for_signed(token)
     storage = private_storage()
     if key is None or not storage.exists(key):
         message = _("This report link is not valid or has expired: ask for the PDF again.")
         return JsonResponse(error_body(404, message), status=404)
-    with storage.open(key, "rb") as stream:
-        content = stream.read()
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{key.rsplit("/", 2)[1]}.pdf"'
-    return response
+    name = f"{key.rsplit('/', 2)[1]}.pdf"  # session-<id>.pdf
+    stream = storage.open(key, "rb")  # closed by the response once sent
+    return file_response(request, stream, content_type="application/pdf", as_attachment=True, filename=name)
 
 
 # --- registrations ------------------------------------------------------------------------------

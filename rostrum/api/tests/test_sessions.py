@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import signing
@@ -11,6 +12,8 @@ from django.test import Client
 from rostrum.api import report_pdfs
 from rostrum.api.tests.conftest import error_shape
 from rostrum.core.storage import private_storage
+from rostrum.core.streaming import BLOCK_SIZE
+from rostrum.core.testing.asgi import SYNC_FALLBACK, get_through_asgi
 from rostrum.recordings.constants import RecordingStatus
 from rostrum.recordings.models import Recording
 from rostrum.reports.tests.conftest import FIREFOX, START, play_session
@@ -166,6 +169,21 @@ def test_a_tampered_or_expired_pdf_link_is_404(api, played, run_tasks, django_ca
     later = time.time() + report_pdfs.PDF_LINK_MAX_AGE + 60
     monkeypatch.setattr(signing.time, "time", lambda: later)  # what signing reads as now
     error_shape(Client().get(link), 404)
+
+
+def test_under_asgi_a_pdf_link_sends_the_stored_file_in_blocks(played):
+    session = played["session"]
+    content = b"%PDF-1.7\n" + bytes(range(256)) * (BLOCK_SIZE // 128)  # two blocks and a bit
+    private_storage().save(report_pdfs.pdf_key(session, "de"), ContentFile(content))
+    link = urlsplit(report_pdfs.signed_url(session, "de")).path
+    response, body, messages = get_through_asgi(link)  # a signed link: no key needed
+    assert response.status_code == 200 and response.is_async and body == content
+    assert not [m for m in messages if SYNC_FALLBACK in m]
+    assert response["Content-Type"] == "application/pdf" and response["Content-Length"] == str(len(content))
+    assert response["Content-Disposition"] == f'attachment; filename="session-{session.pk}.pdf"'
+    assert dict(response.items()) == dict(Client().get(link).items())
+    head = Client().head(link)
+    assert head.status_code == 200 and head["Content-Length"] == str(len(content)) and not head.getvalue()
 
 
 def test_another_accounts_room_and_session_are_404(api, played, other_owner):

@@ -272,7 +272,7 @@ def test_the_api_chat_archive_holds_the_files(live, owner):
 
     post_file(as_participant(live["host"]), live["session"], "slides.pdf", small_pdf(), text="the slides")
     attachment = ChatAttachment.objects.get()
-    with zipfile.ZipFile(io.BytesIO(build_chat_zip(live["session"]))) as archive:
+    with build_chat_zip(live["session"]) as stored, zipfile.ZipFile(stored) as archive:
         assert archive.read(f"files/{attachment.pk}-slides.pdf") == small_pdf()
         transcript = next(name for name in archive.namelist() if name.endswith(".txt"))
         assert f"the slides [file: files/{attachment.pk}-slides.pdf]" in archive.read(transcript).decode()
