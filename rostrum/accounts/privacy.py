@@ -5,6 +5,7 @@ from django.db.models import Q
 from rostrum.accounts.constants import Role
 from rostrum.accounts.models import Account, ApiKey, FreeAccountClaim, Membership, TeamInvitation, User
 from rostrum.core.models import AuditEntry
+from rostrum.core.storage import delete_on_commit, files_under, stored_in
 from rostrum.privacy.registry import declare_no_personal_data, register
 
 USER_FIELDS = ("email", "first_name", "last_name", "language", "timezone", "date_joined", "last_login")
@@ -44,10 +45,11 @@ def export_accounts(user: User) -> list[dict]:
 
 
 def erase_accounts(user: User) -> None:
-    # Erasing everything about an owner is treated as deleting the accounts they own (PRODUCT.md M9).
+    # Erasing everything about an owner is treated as deleting the accounts they own (PRODUCT.md M9):
+    # with everything they stored, which the cascade does not reach (files go once this commits).
     for account in owned_accounts(user):
-        if account.image:
-            account.image.delete(save=False)
+        accounts = Account.objects.filter(pk=account.pk)
+        delete_on_commit([*stored_in(accounts, "image"), *files_under(accounts)])
         account.delete()
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from rostrum.core.storage import private_storage
+from rostrum.core.storage import StoredFile, private_storage
 from rostrum.rooms.models import Session
 
 PDF_LINK_MAX_AGE = 24 * 3600  # seconds a signed link works
@@ -47,9 +47,28 @@ def report_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def pdf_folder(session_id: int) -> str:
+    return f"reports/session-{session_id}"
+
+
 def pdf_key(session: Session, language: str) -> str:
     state = f"ended-{session.ended_at:%Y%m%d%H%M%S}" if session.ended_at else "live"
-    return f"reports/session-{session.pk}/report-{state}-{language}.pdf"
+    return f"{pdf_folder(session.pk)}/report-{state}-{language}.pdf"
+
+
+def report_pdfs_of_sessions(sessions) -> list[StoredFile]:
+    """Every PDF made of ``sessions`` (live and final, each language): they name people, so they go
+    when the sessions do (registered under ``rooms.Session``)."""
+    storage = private_storage()
+    found: list[StoredFile] = []
+    for session_id in sessions.values_list("pk", flat=True):
+        folder = pdf_folder(session_id)
+        try:
+            _folders, names = storage.listdir(folder)
+        except FileNotFoundError:  # no PDF asked for
+            continue
+        found += [(storage, f"{folder}/{name}") for name in names]
+    return found
 
 
 def _pending_key(session: Session, language: str) -> str:

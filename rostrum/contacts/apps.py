@@ -7,3 +7,7 @@ class ContactsConfig(AppConfig):
 
     def ready(self) -> None:
         from rostrum.contacts import privacy  # noqa: F401  (registers exporters and erasers)
+        from rostrum.contacts.models import import_files_of_accounts
+        from rostrum.core.storage import register_files_under
+
+        register_files_under("accounts.Account", import_files_of_accounts)

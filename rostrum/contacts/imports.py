@@ -17,6 +17,7 @@ from rostrum.contacts.csvfiles import (
 )
 from rostrum.contacts.errors import ContactsError
 from rostrum.contacts.models import ContactImport
+from rostrum.core.storage import delete_on_commit, stored
 
 SNIFF_LINES = 50
 
@@ -117,11 +118,10 @@ def check_delete_import(membership, contact_import: ContactImport) -> None:
     require_permission(membership, PERMISSION)
     if contact_import.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         raise ContactsError("running", _("Wait until the import has finished."))
-    delete_import_files(contact_import)
+    do_delete_import(contact_import)
+
+
+def do_delete_import(contact_import: ContactImport) -> None:
+    """Delete the import now and its upload and error report once that commits."""
+    delete_on_commit(stored(contact_import.file, contact_import.error_report))
     contact_import.delete()
-
-
-def delete_import_files(contact_import: ContactImport) -> None:
-    for field in (contact_import.file, contact_import.error_report):
-        if field:
-            field.delete(save=False)

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from rostrum.contacts.constants import DuplicatePolicy, ImportStatus
-from rostrum.core.storage import private_storage  # imports hold personal data: no public URL
+from rostrum.core.storage import StoredFile, private_storage, stored_in  # imports hold personal data: no public URL
 
 
 class Contact(models.Model):
@@ -148,3 +148,8 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+def import_files_of_accounts(accounts: models.QuerySet) -> list[StoredFile]:
+    """The uploads and error reports deleting ``accounts`` leaves behind (registered under ``accounts.Account``)."""
+    return stored_in(ContactImport.objects.filter(account__in=accounts), "file", "error_report")

@@ -5,8 +5,10 @@ import io
 
 from django.core.files.base import ContentFile
 
+from rostrum.contacts.imports import do_delete_import
 from rostrum.contacts.models import Contact, ContactImport, ContactList, Invitation, UnsubscribedDigest, Unsubscription
 from rostrum.contacts.unsubscribe import keep_digests_and_forget
+from rostrum.core.storage import delete_on_commit, stored
 from rostrum.privacy.registry import declare_no_personal_data, register
 
 
@@ -67,10 +69,7 @@ def export_imports(user) -> list[dict]:
 def erase_imports(user) -> None:
     """Uploads and error reports hold other people's rows: the uploader's go whole; others lose the person's rows."""
     for contact_import in ContactImport.objects.filter(created_by=user):
-        for field in (contact_import.file, contact_import.error_report):
-            if field:
-                field.delete(save=False)
-        contact_import.delete()
+        do_delete_import(contact_import)
     for contact_import in ContactImport.objects.exclude(error_report="").exclude(error_report__isnull=True):
         _drop_report_rows(contact_import, _email(user))
 
@@ -83,8 +82,10 @@ def _drop_report_rows(contact_import: ContactImport, email: str) -> None:
         return
     out = io.StringIO()
     csv.writer(out).writerows(kept)
-    contact_import.error_report.delete(save=False)
-    contact_import.error_report.save("errors.csv", ContentFile(out.getvalue().encode()), save=True)
+    old_report = stored(contact_import.error_report)
+    contact_import.error_report.save("errors.csv", ContentFile(out.getvalue().encode()), save=False)
+    contact_import.save(update_fields=["error_report"])
+    delete_on_commit(old_report)  # a rolled-back erasure still finds the report its row names
 
 
 declare_no_personal_data(ContactList, "a list's name; its members are the contacts, registered with them")
@@ -106,5 +107,4 @@ register(
     fields=("created_by", "file", "original_name", "error_report"),
     exporter=export_imports,
     eraser=erase_imports,
-    erase_order=-1,  # before the account eraser, whose cascade would leave the files behind
 )

@@ -7,7 +7,7 @@ import secrets
 
 from django.db import models
 
-from rostrum.core.storage import private_storage  # served only through access-checked views
+from rostrum.core.storage import StoredFile, private_storage, stored_in  # served only through access-checked views
 from rostrum.engagement.constants import CHAT_FILE_NAME_MAX_LENGTH, PollKind, PollState, QuestionState
 
 
@@ -62,6 +62,11 @@ class ChatAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def chat_files_of_sessions(sessions: models.QuerySet) -> list[StoredFile]:
+    """The chat files deleting ``sessions`` leaves behind (registered under ``rooms.Session``)."""
+    return stored_in(ChatAttachment.objects.filter(session__in=sessions), "file")
 
 
 class Question(models.Model):

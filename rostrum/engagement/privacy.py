@@ -1,7 +1,4 @@
-from functools import partial
-
-from django.db import transaction
-
+from rostrum.core.storage import delete_on_commit, stored_in
 from rostrum.engagement.models import (
     CallToAction,
     CallToActionClick,
@@ -44,10 +41,9 @@ def export_chat_files(user) -> list[dict]:
 
 def erase_chat_files(user) -> None:
     """The rows now, their bytes once that is committed (a rolled-back erasure keeps both)."""
-    attachments = list(ChatAttachment.objects.filter(uploaded_by__in=_participants(user)))
-    ChatAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
-    for attachment in attachments:
-        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
+    attachments = ChatAttachment.objects.filter(uploaded_by__in=_participants(user))
+    delete_on_commit(stored_in(attachments, "file"))
+    attachments.delete()
 
 
 def export_questions(user) -> list[dict]:

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from rostrum.accounts.access import require_permission
 from rostrum.accounts.locks import lock_account
+from rostrum.core.storage import delete_on_commit
 from rostrum.library.constants import MANAGE_PERMISSION, NAME_MAX_LENGTH, FileStatus
-from rostrum.library.conversion import enqueue_conversion_on_commit, output_keys
+from rostrum.library.conversion import enqueue_conversion_on_commit
 from rostrum.library.errors import LibraryError
-from rostrum.library.models import LibraryFile
+from rostrum.library.models import LibraryFile, stored_library_files
 from rostrum.library.quota import storage_limit, storage_used
 from rostrum.library.sniffing import sniff_format
 
@@ -152,13 +153,5 @@ def do_delete_file(library_file: LibraryFile) -> None:
     """Delete the row, its pages, and after commit the upload's and the conversion's bytes.
 
     A conversion still running notices (its claim is gone) and removes what it stored itself."""
-    storage = library_file.file.storage
-    keys = [library_file.file.name, *output_keys(library_file)]
+    delete_on_commit(stored_library_files(LibraryFile.objects.filter(pk=library_file.pk)))
     library_file.delete()
-
-    def remove() -> None:
-        for key in keys:
-            if key:
-                storage.delete(key)
-
-    transaction.on_commit(remove)

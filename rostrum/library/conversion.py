@@ -184,12 +184,6 @@ def store_and_commit(library_file: LibraryFile, outputs: Outputs) -> None:
         raise
 
 
-def output_keys(library_file: LibraryFile) -> list[str]:
-    """The stored keys of a file's conversion outputs (for deleting them with the file)."""
-    keys = [library_file.converted.name] if library_file.converted else []
-    return keys + [page.image.name for page in library_file.pages.all() if page.image]
-
-
 def do_sweep_conversions(now) -> list[int]:
     """Re-queue conversions a dead worker left ``converting`` (once; the second time they fail), and
     files whose enqueue was lost. Returns the ids to enqueue."""

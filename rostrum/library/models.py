@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rostrum.core.storage import private_storage  # served only through an access-checked view
+from rostrum.core.storage import StoredFile, private_storage, stored_in  # served only through an access-checked view
 from rostrum.library.constants import NAME_MAX_LENGTH, FileKind, FileStatus
 
 
@@ -78,3 +78,13 @@ class LibraryPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file} p. {self.number}"
+
+
+def stored_library_files(files: models.QuerySet) -> list[StoredFile]:
+    """The bytes of these library files: the uploads, their conversion outputs and page images."""
+    return [*stored_in(files, "file", "converted"), *stored_in(LibraryPage.objects.filter(file__in=files), "image")]
+
+
+def library_files_of_accounts(accounts: models.QuerySet) -> list[StoredFile]:
+    """What deleting ``accounts`` leaves of their libraries (registered under ``accounts.Account``)."""
+    return stored_library_files(LibraryFile.objects.filter(account__in=accounts))

@@ -2,11 +2,9 @@
 
 Export lists the files a person uploaded (names and metadata, not the bytes: the account owns
 those). Erasing a person forgets them as the uploader; the files stay with the account, and go
-with it when the account is erased (before the account's cascade, so no bytes are left behind).
+with it, bytes included, when the account is erased (``library_files_of_accounts``).
 """
 
-from rostrum.accounts.constants import Role
-from rostrum.library.conversion import output_keys
 from rostrum.library.models import LibraryFile, LibraryPage
 from rostrum.privacy.registry import declare_no_personal_data, register
 
@@ -26,11 +24,6 @@ def export_uploads(user) -> list[dict]:
 
 
 def erase_uploads(user) -> None:
-    owned = LibraryFile.objects.filter(account__memberships__user=user, account__memberships__role=Role.OWNER)
-    for library_file in owned:
-        for key in output_keys(library_file):  # conversion outputs (PDF, MP4, page images)
-            library_file.file.storage.delete(key)
-        library_file.file.delete(save=False)  # the owner's account is erased next: its files go too
     LibraryFile.objects.filter(uploaded_by=user).update(uploaded_by=None, original_name="")
 
 
@@ -39,6 +32,5 @@ register(
     fields=("uploaded_by", "original_name", "file"),
     exporter=export_uploads,
     eraser=erase_uploads,
-    erase_order=-1,  # before the account eraser, whose cascade would leave the bytes behind
 )
-declare_no_personal_data(LibraryPage, "a page image of an account's file; goes with the file (erase_uploads)")
+declare_no_personal_data(LibraryPage, "a page image of an account's file; goes with the file, bytes included")

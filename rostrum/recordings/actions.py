@@ -9,6 +9,7 @@ import logging
 import secrets
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rostrum.core import events
+from rostrum.core.storage import delete_on_commit, stored
 from rostrum.library.quota import storage_limit, storage_used
 from rostrum.live import audiences
 from rostrum.live.errors import LiveError
@@ -221,18 +223,15 @@ def recording_from_public_token(token: str) -> Recording | None:
 
 def do_delete_recording(recording: Recording) -> None:
     """Remove the row now and its bytes after commit: the quota is freed with the row."""
-    name = recording.file.name if recording.file else ""
-    storage = recording.file.storage if recording.file else None
-    spool = recording.spool_dir
+    delete_on_commit(stored(recording.file))
+    remove_spool_on_commit(recording.spool_dir)
     recording.delete()
 
-    def remove() -> None:
-        if name and storage is not None:
-            storage.delete(name)
-        if spool:
-            shutil.rmtree(spool, ignore_errors=True)
 
-    transaction.on_commit(remove)
+def remove_spool_on_commit(spool: str) -> None:
+    """The recording's folder of sources on the media node's disk (not in storage) goes after commit."""
+    if spool:
+        transaction.on_commit(partial(shutil.rmtree, spool, ignore_errors=True))
 
 
 def emit_ready(recording: Recording) -> None:

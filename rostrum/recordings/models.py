@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rostrum.core.storage import private_storage  # served only through access-checked views
+from rostrum.core.storage import StoredFile, private_storage, stored_in  # served only through access-checked views
 from rostrum.recordings.constants import RecordingStatus, TrackKind
 
 
@@ -60,6 +60,11 @@ class Recording(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == RecordingStatus.READY
+
+
+def recording_files_of_accounts(accounts: models.QuerySet) -> list[StoredFile]:
+    """The MP4s deleting ``accounts`` leaves behind (registered under ``accounts.Account``)."""
+    return stored_in(Recording.objects.filter(account__in=accounts), "file")
 
 
 class RecordingTrack(models.Model):

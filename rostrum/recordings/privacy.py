@@ -3,12 +3,13 @@ session's speakers, kept by the account that recorded them. What points at a per
 started the recording.
 
 Export lists the recordings a person started (metadata, not the bytes). Erasing a person forgets
-them as the starter; the recordings of an account they own are deleted with their bytes before the
-account's cascade, so no file is left behind.
+them as the starter; the recordings of an account they own go with the account, their MP4s after
+commit (``recording_files_of_accounts``) and their folders of sources with them (here).
 """
 
 from rostrum.accounts.constants import Role
 from rostrum.privacy.registry import declare_no_personal_data, register
+from rostrum.recordings.actions import remove_spool_on_commit
 from rostrum.recordings.models import Recording, RecordingEvent, RecordingSettings, RecordingTrack
 
 
@@ -28,9 +29,8 @@ def export_recordings(user) -> list[dict]:
 
 def erase_recordings(user) -> None:
     owned = Recording.objects.filter(account__memberships__user=user, account__memberships__role=Role.OWNER)
-    for recording in owned:
-        if recording.file:
-            recording.file.delete(save=False)
+    for spool in owned.values_list("spool_dir", flat=True):
+        remove_spool_on_commit(spool)  # the cascade deletes the rows; their sources are on disk
     Recording.objects.filter(started_by__user=user).update(started_by=None)
 
 
@@ -39,7 +39,7 @@ register(
     fields=("started_by", "file"),
     exporter=export_recordings,
     eraser=erase_recordings,
-    erase_order=-1,  # before the account eraser, whose cascade would leave the bytes behind
+    erase_order=-1,  # before the account eraser, while the owned recordings can still be found
 )
 declare_no_personal_data(RecordingTrack, "which stream of a recording is in which file; goes with the recording")
 declare_no_personal_data(RecordingEvent, "what the room showed when (slides); goes with the recording")

@@ -13,9 +13,10 @@ from rostrum.accounts.locks import lock_account
 from rostrum.billing import entitlements
 from rostrum.core import audit
 from rostrum.core.ids import random_access_code, random_room_number
+from rostrum.core.storage import StoredFile, delete_on_commit, files_under
 from rostrum.rooms.constants import ACCESS_FEATURES, AccessType
 from rostrum.rooms.errors import RoomsError
-from rostrum.rooms.models import AccessToken, Room
+from rostrum.rooms.models import AccessToken, Room, Session
 
 ACCESS_FIELDS = ("access_type", "password")
 
@@ -94,7 +95,23 @@ def check_delete_room(membership, room: Room, request=None) -> None:
         number=room.number,
         name=room.name,
     )
-    room.delete()
+    do_delete_room(room)
+
+
+def do_delete_room(room: Room) -> None:
+    """Delete the room with its sessions and all they hold; their stored files go once that commits.
+
+    The sessions' rows are locked first: a chat file being posted holds its session's lock, so it is
+    either committed and found here, or fails once the room is gone (and removes its own bytes)."""
+    with transaction.atomic():
+        list(room.sessions.select_for_update().values_list("pk", flat=True))
+        delete_on_commit(files_under(room.sessions.all()))
+        room.delete()
+
+
+def session_files_of_accounts(accounts) -> list[StoredFile]:
+    """What the rooms' sessions of ``accounts`` stored (registered under ``accounts.Account``)."""
+    return files_under(Session.objects.filter(room__account__in=accounts))
 
 
 def check_set_room_active(membership, room: Room, is_active: bool, request=None) -> Room:

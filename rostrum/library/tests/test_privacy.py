@@ -26,9 +26,11 @@ def test_erasing_a_host_keeps_the_accounts_files_but_forgets_the_uploader(owner)
     assert library_file.file.storage.exists(library_file.file.name)
 
 
-def test_erasing_an_owner_removes_their_accounts_files_and_bytes(owner, other_owner):
+def test_erasing_an_owner_removes_their_accounts_files_and_bytes_after_commit(owner, other_owner, committed):
     mine, theirs = make_library_file(owner), make_library_file(other_owner)
     storage = mine.file.storage
-    erase_user_data(owner.user)
+    with committed():
+        erase_user_data(owner.user)
+        assert storage.exists(mine.file.name)  # until the erasure commits
     assert list(LibraryFile.objects.all()) == [theirs]
     assert not storage.exists(mine.file.name) and storage.exists(theirs.file.name)
