@@ -3,11 +3,17 @@
 Organisers show and hide it, and in a meeting may let everyone admitted draw; in a webinar only
 organisers draw. Items are never deleted: erasing, undoing and clearing set ``removed_at``, so the
 board at any moment can be drawn again (the recording's composition does, from the timeline
-entries ``whiteboard.shown`` / ``whiteboard.hidden`` written here).
+entries ``whiteboard.shown`` / ``whiteboard.hidden`` written here). A redo therefore never clears
+``removed_at``: it adds a copy of the undone item, drawn from the moment of the redo.
+
+Each drawer's redo stack is their items removed with the reason ``undone``, the most recently
+undone on top. Adding an item empties the adder's stack, clearing the board empties everyone's
+(those items become ``superseded``); erased and cleared items never come back.
 """
 
 from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +32,7 @@ from rostrum.whiteboard.constants import (
     STROKE_MAX_POINTS,
     TEXT_MAX_LENGTH,
     ItemKind,
+    RemovalReason,
 )
 from rostrum.whiteboard.models import Whiteboard, WhiteboardItem
 
@@ -60,6 +67,21 @@ def board_data(board: Whiteboard) -> dict:
 
 def shown_board(session) -> Whiteboard | None:
     return Whiteboard.objects.filter(session=session, is_shown=True).first()
+
+
+def redo_stack(board: Whiteboard, participant: Participant):
+    """``participant``'s undone items on ``board`` that a redo may bring back, the last undone first."""
+    undone = WhiteboardItem.objects.filter(board=board, author=participant, removal_reason=RemovalReason.UNDONE)
+    # Two undos are two frames, each in its own transaction: their times differ. Were they ever
+    # equal, the lower id went later (an undo takes the drawer's newest item first).
+    return undone.order_by("-removed_at", "id")
+
+
+def board_with_redo_count(session, participant: Participant) -> Whiteboard | None:
+    """The session's board, shown or not (None: never shown), with ``redo_count``: how many items
+    ``participant`` may bring back by redo. One query."""
+    undone = Q(items__author=participant, items__removal_reason=RemovalReason.UNDONE)
+    return Whiteboard.objects.filter(session=session).annotate(redo_count=Count("items", filter=undone)).first()
 
 
 def may_draw(participant: Participant, board: Whiteboard, room_type: str) -> bool:
@@ -120,13 +142,21 @@ def _note_on_timeline(session, kind: str, board: Whiteboard) -> None:
     do_add_timeline_entry(session, kind, {"board_id": board.pk})
 
 
-def _remove(session, board: Whiteboard, items, participant: Participant) -> list[int]:
-    """Mark ``items`` removed now and tell everyone; the ids removed."""
+def _remove(session, board: Whiteboard, items, participant: Participant, reason: str) -> list[int]:
+    """Mark ``items`` removed now for ``reason`` (undone or erased) and tell everyone; the ids removed."""
     ids = list(items.values_list("id", flat=True))
     if ids:
-        WhiteboardItem.objects.filter(pk__in=ids).update(removed_at=timezone.now(), removed_by=participant)
-        publish_on_commit(session, "whiteboard.items_removed", {"id": board.pk, "ids": ids}, audiences.everyone())
+        WhiteboardItem.objects.filter(pk__in=ids).update(
+            removed_at=timezone.now(), removed_by=participant, removal_reason=reason
+        )
+        data = {"id": board.pk, "ids": ids, "reason": reason}
+        publish_on_commit(session, "whiteboard.items_removed", data, audiences.everyone())
     return ids
+
+
+def _empty_redo_stacks(items) -> int:
+    """Take the undone ones of ``items`` off their authors' redo stacks for good; how many."""
+    return items.filter(removal_reason=RemovalReason.UNDONE).update(removal_reason=RemovalReason.SUPERSEDED)
 
 
 # -- actions -----------------------------------------------------------------------------------
@@ -182,6 +212,8 @@ def check_add_item(context, kind: str, points: list, colour: str, width: int, te
     item = WhiteboardItem.objects.create(
         board=board, kind=kind, points=clean, colour=colour, width=width, text=text, author=context.participant
     )
+    # Something new: what the adder undid before cannot be redone any more (reducers: item_added).
+    _empty_redo_stacks(WhiteboardItem.objects.filter(board=board, author=context.participant))
     publish_on_commit(session, "whiteboard.item_added", {"id": board.pk, "item": item_data(item)}, audiences.everyone())
     return item
 
@@ -194,25 +226,57 @@ def check_erase_item(context, item_id: int) -> None:
     items = WhiteboardItem.objects.filter(board=board, pk=item_id)
     if not items.exists():
         raise LiveError("not_found", _("There is no such item on the whiteboard."))
-    _remove(session, board, items.filter(removed_at=None), context.participant)
+    _remove(session, board, items.filter(removed_at=None), context.participant, RemovalReason.ERASED)
 
 
 def check_undo(context) -> int | None:
-    """Remove the caller's own last item still on the board; the id removed, or None (nothing left)."""
+    """Remove the caller's own last item still on the board, onto their redo stack; the id removed,
+    or None (nothing left)."""
     session = lock_running_session(context)
     board = _require_shown(session)
     _require_drawer(context, board)
     last = visible_items(board).filter(author=context.participant).order_by("-id").first()
     if last is None:
         return None
-    _remove(session, board, WhiteboardItem.objects.filter(pk=last.pk), context.participant)
+    _remove(session, board, WhiteboardItem.objects.filter(pk=last.pk), context.participant, RemovalReason.UNDONE)
     return last.pk
 
 
+def check_redo(context) -> int | None:
+    """Bring back the caller's most recently undone item, as a copy drawn from now (the undone row
+    keeps when it was away, for the recording); the copy's id, or None (nothing to redo)."""
+    session = lock_running_session(context)
+    board = _require_shown(session)
+    _require_drawer(context, board)
+    undone = redo_stack(board, context.participant).first()
+    if undone is None:
+        return None
+    _check_rate(context.participant)  # a redo adds a row, as an add does
+    item = WhiteboardItem.objects.create(
+        board=board,
+        kind=undone.kind,
+        points=undone.points,
+        colour=undone.colour,
+        width=undone.width,
+        text=undone.text,
+        author=context.participant,
+    )
+    undone.removal_reason = RemovalReason.REDONE
+    undone.save(update_fields=["removal_reason"])
+    publish_on_commit(
+        session, "whiteboard.item_redone", {"id": board.pk, "item": item_data(item)}, audiences.everyone()
+    )
+    return item.pk
+
+
 def check_clear_board(context) -> None:
-    """Organisers remove every item on the board; an empty board: nothing."""
+    """Organisers remove every item on the board and empty every drawer's redo stack; nothing to
+    remove or forget: nothing."""
     require_moderator(context)
     session = lock_running_session(context)
     board = _require_shown(session)
-    if visible_items(board).update(removed_at=timezone.now(), removed_by=context.participant):
+    removed = visible_items(board).update(
+        removed_at=timezone.now(), removed_by=context.participant, removal_reason=RemovalReason.CLEARED
+    )
+    if removed + _empty_redo_stacks(board.items.all()):
         publish_on_commit(session, "whiteboard.cleared", {"id": board.pk}, audiences.everyone())

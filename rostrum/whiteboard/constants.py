@@ -16,6 +16,18 @@ class ItemKind(models.TextChoices):
     TEXT = "text", _("Text")
 
 
+class RemovalReason(models.TextChoices):
+    """Why an item left the board. Only ``UNDONE`` items may come back, by their author's redo."""
+
+    UNDONE = "undone", _("Undone (may be redone)")  # on its author's redo stack
+    # Undone, then redone: the board has a copy made at the redo (this row keeps when it was away).
+    REDONE = "redone", _("Undone, then redone")
+    # Undone, then its author added something new or an organiser cleared the board: off the stack.
+    SUPERSEDED = "superseded", _("Undone for good")
+    ERASED = "erased", _("Erased")
+    CLEARED = "cleared", _("Cleared")
+
+
 # How many points each kind has: a pen line 1 to STROKE_MAX_POINTS, a shape its two corners (or
 # ends), a text where it starts (its top left).
 SHAPE_KINDS = (ItemKind.LINE, ItemKind.RECT, ItemKind.ELLIPSE, ItemKind.ARROW)

@@ -1,21 +1,26 @@
 """The whiteboard in a snapshot, and how its events change it.
 
 ``whiteboard`` is ``null`` or the shown board: ``{id, everyone_may_draw, items, image_url}``
-with the items on it now (removed ones are left out). The browser's reducer (reducer.js) mirrors
-these functions.
+with the items on it now (removed ones are left out). ``my_whiteboard`` is the viewer's own:
+``{redo_count}``, how many of their undone items a redo may bring back (kept while the board is
+hidden: hiding empties no stack). The browser's reducer (reducer.js) mirrors these functions.
 """
 
 from rostrum.live.registry import reduces, snapshot_part
 from rostrum.live.snapshot import put_by_id
-from rostrum.whiteboard.actions import board_data, shown_board
+from rostrum.whiteboard.actions import board_data, board_with_redo_count
 
 
 @snapshot_part
 def whiteboard_part(context) -> dict:
     if not context.participant.is_admitted:
-        return {"whiteboard": None}  # the lobby gets a fresh snapshot when let in
-    board = shown_board(context.session)
-    return {"whiteboard": board_data(board) if board is not None else None}
+        # The lobby gets a fresh snapshot when let in; nobody there has drawn.
+        return {"whiteboard": None, "my_whiteboard": {"redo_count": 0}}
+    board = board_with_redo_count(context.session, context.participant)
+    return {
+        "whiteboard": board_data(board) if board is not None and board.is_shown else None,
+        "my_whiteboard": {"redo_count": board.redo_count if board is not None else 0},
+    }
 
 
 def _shown(snapshot, board_id):
@@ -46,6 +51,8 @@ def whiteboard_item_added(snapshot, data, viewer):
     board = _shown(snapshot, data["id"])
     if board is not None:
         put_by_id(board["items"], data["item"])  # commit order may differ from ids'
+    if data["item"]["author_id"] == viewer.participant_id:
+        snapshot["my_whiteboard"]["redo_count"] = 0  # adding empties the adder's redo stack
 
 
 @reduces("whiteboard.items_removed")
@@ -53,7 +60,22 @@ def whiteboard_items_removed(snapshot, data, viewer):
     board = _shown(snapshot, data["id"])
     if board is not None:
         removed = set(data["ids"])
+        if data.get("reason") == "undone":  # an undo takes its author's own item onto their stack
+            mine = [
+                item for item in board["items"] if item["id"] in removed and item["author_id"] == viewer.participant_id
+            ]
+            snapshot["my_whiteboard"]["redo_count"] += len(mine)
         board["items"] = [item for item in board["items"] if item["id"] not in removed]
+
+
+@reduces("whiteboard.item_redone")
+def whiteboard_item_redone(snapshot, data, viewer):
+    board = _shown(snapshot, data["id"])
+    if board is not None:
+        put_by_id(board["items"], data["item"])  # a copy, with an id of its own
+    if data["item"]["author_id"] == viewer.participant_id:
+        mine = snapshot["my_whiteboard"]
+        mine["redo_count"] = max(0, mine["redo_count"] - 1)
 
 
 @reduces("whiteboard.cleared")
@@ -61,3 +83,4 @@ def whiteboard_cleared(snapshot, data, viewer):
     board = _shown(snapshot, data["id"])
     if board is not None:
         board["items"] = []
+    snapshot["my_whiteboard"]["redo_count"] = 0  # clearing empties every drawer's redo stack

@@ -1,6 +1,6 @@
 from django.db import models
 
-from rostrum.whiteboard.constants import TEXT_MAX_LENGTH, ItemKind
+from rostrum.whiteboard.constants import TEXT_MAX_LENGTH, ItemKind, RemovalReason
 
 
 class Whiteboard(models.Model):
@@ -21,7 +21,11 @@ class WhiteboardItem(models.Model):
 
     Erasing, undoing and clearing set ``removed_at`` and never delete the row, so the board as it
     was at any moment can be drawn again (the recording's composition does): the items made by
-    then and not yet removed (``rostrum.whiteboard.render.items_at``).
+    then and not yet removed (``rostrum.whiteboard.render.items_at``). For the same reason a redo
+    never sets ``removed_at`` back: it adds a copy of the undone item.
+
+    ``removal_reason`` says why a removed item went (empty while it is on the board, and on rows
+    removed before reasons were kept); an author's ``undone`` items are their redo stack.
     """
 
     board = models.ForeignKey(Whiteboard, on_delete=models.CASCADE, related_name="items")
@@ -36,6 +40,7 @@ class WhiteboardItem(models.Model):
     removed_by = models.ForeignKey(
         "rooms.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    removal_reason = models.CharField(max_length=12, choices=RemovalReason.choices, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -17,16 +17,17 @@ from rostrum.rooms.access import access_room_by_id
 from rostrum.rooms.constants import PARTICIPANT_KEY_SESSION_KEY
 from rostrum.rooms.models import Participant, Session
 from rostrum.whiteboard.actions import visible_items
-from rostrum.whiteboard.models import Whiteboard, WhiteboardItem
+from rostrum.whiteboard.models import Whiteboard
 from rostrum.whiteboard.render import render_board
 
 
 def _session_items(request, room_id: int, session_id: int):
-    """The room in the member's account, one of its sessions, and what is on its board at the end."""
+    """The room in the member's account, one of its sessions, and what is on its board at the end.
+    A session whose board was never shown has none to export: 404, not a blank picture."""
     room = access_room_by_id(request.membership, room_id, "view_reports")
     session = get_object_or_404(Session, room=room, pk=session_id)
-    items = WhiteboardItem.objects.filter(board__session=session, removed_at=None).order_by("id")
-    return room, session, items
+    board = get_object_or_404(Whiteboard, session=session)
+    return room, session, visible_items(board)
 
 
 def _image_response(content: bytes, content_type: str, filename: str | None = None) -> HttpResponse:

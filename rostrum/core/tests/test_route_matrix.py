@@ -23,6 +23,7 @@ from rostrum.rooms.actions import check_generate_access_tokens
 from rostrum.rooms.models import AccessToken, Room, Session
 from rostrum.rooms.tests.factories import make_room
 from rostrum.webhooks.models import Webhook, WebhookDelivery
+from rostrum.whiteboard.models import Whiteboard
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -250,6 +251,7 @@ def world(owner, other_owner):
             ),
         }
         objects[key]["chat_file"] = make_chat_attachment(objects[key]["session"])
+        Whiteboard.objects.create(session=objects[key]["session"])  # a session without one has no export: 404
         objects[key]["webhook_delivery"] = WebhookDelivery.objects.create(
             webhook=objects[key]["webhook"], event="session.started", status="failed", next_attempt_at=room.starts_at
         )

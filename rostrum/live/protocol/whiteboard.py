@@ -1,4 +1,5 @@
-"""Whiteboard frames (rostrum.whiteboard.actions): show, hide, let everyone draw, add, erase, undo, clear."""
+"""Whiteboard frames (rostrum.whiteboard.actions): show, hide, let everyone draw, add, erase, undo, redo,
+clear."""
 
 from typing import Annotated, Literal
 
@@ -65,6 +66,11 @@ def erase(context, message):
 @handles("whiteboard.undo", Empty)
 def undo(context, message):
     return {"id": actions.check_undo(context)}
+
+
+@handles("whiteboard.redo", Empty)
+def redo(context, message):
+    return {"id": actions.check_redo(context)}
 
 
 @handles("whiteboard.clear", Empty)

@@ -26,6 +26,7 @@ RED, BLUE, BLACK = (0xD3, 0x2F, 0x2F), (0x15, 0x65, 0xC0), (0x21, 0x21, 0x21)
 WHITE = (255, 255, 255)
 BOARD = "document.getElementById('live-app').liveRoom.state.whiteboard"
 ITEMS = "document.getElementById('live-app').liveRoom.state.whiteboard?.items.length ?? -1"
+MINE = "document.getElementById('live-app').liveRoom.state.my_whiteboard"
 
 
 def pixel(page: Page, x: float, y: float) -> tuple[int, int, int]:
@@ -135,6 +136,29 @@ def test_a_meeting_draws_together_on_the_whiteboard(asgi_server, tmp_path):  # n
                     assert pixel(page, 0.75, 0.85) == WHITE
                     assert pixel(page, 0.2, 0.4) == BLUE
 
+            with step("Ann brings her line back by keyboard and by the Redo button; only she can redo it"):
+                redo = ann.get_by_role("button", name="Redo")
+                expect(redo).to_be_enabled()
+                expect(host.get_by_role("button", name="Redo")).to_be_disabled()  # the host has undone nothing
+                for bring_back in (
+                    lambda: ann.keyboard.press("Control+Shift+Z"),
+                    redo.click,
+                    lambda: ann.keyboard.press("Control+y"),
+                ):
+                    bring_back()
+                    wait_for_items(host, 2)
+                    wait_for_items(ann, 2)
+                    expect(redo).to_be_disabled()  # nothing more of Ann's to bring back
+                    for page in (host, ann):
+                        assert pixel(page, 0.75, 0.85) == RED
+                        assert pixel(page, 0.2, 0.4) == BLUE
+                    ann.locator("#live-wb-canvas").focus()
+                    ann.keyboard.press("Control+z")
+                    wait_for_items(host, 1)
+                    wait_for_items(ann, 1)
+                    expect(redo).to_be_enabled()
+                    assert pixel(host, 0.75, 0.85) == WHITE and pixel(ann, 0.75, 0.85) == WHITE
+
             with step("the host writes a text through the labelled field"):
                 host.get_by_role("button", name="Text", exact=True).click()
                 host.get_by_role("button", name="Black").click()
@@ -149,10 +173,13 @@ def test_a_meeting_draws_together_on_the_whiteboard(asgi_server, tmp_path):  # n
 
             with step("Ann's board built by reducer.js from events equals a fresh snapshot's"):
                 built = ann.evaluate(f"() => {BOARD}")
+                built_mine = ann.evaluate(f"() => {MINE}")
                 ann.reload()
                 expect(ann.locator("#live-room")).to_be_visible()
                 ann.wait_for_function(f"() => ({ITEMS}) === 2")
                 assert ann.evaluate(f"() => {BOARD}") == built
+                assert ann.evaluate(f"() => {MINE}") == built_mine == {"redo_count": 1}
+                expect(ann.get_by_role("button", name="Redo")).to_be_enabled()  # her undone line is kept
                 assert [item["kind"] for item in built["items"]] == ["rect", "text"]
 
             with step("Ann downloads the board as PNG"):

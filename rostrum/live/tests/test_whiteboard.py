@@ -1,4 +1,4 @@
-"""The whiteboard over the live protocol: who may draw, the tools, eraser, undo, clear, late joiners.
+"""The whiteboard over the live protocol: who may draw, the tools, eraser, undo, redo, clear, late joiners.
 
 Every client's snapshot plus the events it received must equal a fresh snapshot (``all_agree``),
 and a refused frame changes nothing and publishes nothing (``refused``).
@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from channels.db import database_sync_to_async
 
+from rostrum.live.context import viewer_of
+from rostrum.live.snapshot import apply
 from rostrum.live.tests.conftest import connect, join
 from rostrum.live.tests.test_presentations import all_agree, ok, refused
 from rostrum.rooms.constants import ParticipantRole
@@ -86,6 +88,7 @@ async def test_attendees_of_a_webinar_may_not_draw_or_run_the_board(webinar):
         ("whiteboard.add", ITEMS[2]),
         ("whiteboard.erase", {"item_id": item_id}),
         ("whiteboard.undo", {}),
+        ("whiteboard.redo", {}),
         ("whiteboard.clear", {}),
         ("whiteboard.hide", {}),
         ("whiteboard.show", {}),
@@ -141,6 +144,174 @@ async def test_undo_removes_only_the_callers_own_last_item(meeting):
     await all_agree(host, ann, bob)
     assert [item["id"] for item in ann.state["whiteboard"]["items"]] == [host_item]
     assert await items() == 3 and await items(removed_at=None) == 1  # rows are kept, marked removed
+
+
+def item_rows() -> dict[int, tuple]:
+    """Every item: ``id → (removal_reason, removed, kind)``."""
+    rows = WhiteboardItem.objects.values_list("id", "removal_reason", "removed_at", "kind")
+    return {pk: (reason, removed_at is not None, kind) for pk, reason, removed_at, kind in rows}
+
+
+async def rows() -> dict[int, tuple]:
+    return await database_sync_to_async(item_rows)()
+
+
+def on_board(client) -> list[tuple[str, int]]:
+    return [(item["kind"], item["author_id"]) for item in client.state["whiteboard"]["items"]]
+
+
+def redo_count(client) -> int:
+    return client.state["my_whiteboard"]["redo_count"]
+
+
+async def drawing_meeting(meeting):
+    """The meeting started, its board shown and everyone allowed to draw: ``host, ann, bob``."""
+    host, ann, bob = await start(meeting)
+    await ok(host, "whiteboard.show")
+    await ok(host, "whiteboard.allow_everyone", {"allowed": True})
+    return host, ann, bob
+
+
+async def test_redo_brings_back_the_callers_own_undone_items_last_undone_first(meeting):
+    host, ann, bob = await drawing_meeting(meeting)
+    first = (await ok(ann, "whiteboard.add", ITEMS[0]))["id"]
+    second = (await ok(ann, "whiteboard.add", ITEMS[2]))["id"]
+    await ok(host, "whiteboard.add", ITEMS[3])
+    assert (await ok(ann, "whiteboard.undo"))["id"] == second
+    assert (await ok(ann, "whiteboard.undo"))["id"] == first
+    await all_agree(host, ann, bob)
+    assert (redo_count(ann), redo_count(bob), redo_count(host)) == (2, 0, 0)
+    # Bob and the host have nothing undone: Ann's items are not theirs to bring back.
+    assert (await ok(bob, "whiteboard.redo"))["id"] is None
+    assert (await ok(host, "whiteboard.redo"))["id"] is None
+    assert await ann.drain() == []
+    copy = (await ok(ann, "whiteboard.redo"))["id"]  # the last undone: the first item
+    await all_agree(host, ann, bob)
+    ann_id, host_id = meeting["ann"].pk, meeting["host"].pk
+    assert on_board(bob) == [("ellipse", host_id), ("pen", ann_id)]  # a copy, drawn on top
+    assert copy > second and bob.state["whiteboard"]["items"][-1]["points"] == LINE
+    assert (redo_count(ann), redo_count(bob)) == (1, 0)
+    assert (await ok(ann, "whiteboard.redo"))["id"] > copy
+    assert (await ok(ann, "whiteboard.redo"))["id"] is None  # the stack is empty
+    await all_agree(host, ann, bob)
+    assert on_board(host) == [("ellipse", host_id), ("pen", ann_id), ("rect", ann_id)]
+    assert redo_count(ann) == 0
+    # The undone rows stay removed (the recording shows the gap); the board has their copies.
+    saved = await rows()
+    assert saved[first] == ("redone", True, "pen") and saved[second] == ("redone", True, "rect")
+    assert await items() == 5 and await items(removed_at=None) == 3
+
+
+async def test_a_new_item_empties_the_drawers_redo_stack_and_only_theirs(meeting):
+    host, ann, bob = await drawing_meeting(meeting)
+    ann_item = (await ok(ann, "whiteboard.add", ITEMS[0]))["id"]
+    bob_item = (await ok(bob, "whiteboard.add", ITEMS[1]))["id"]
+    await ok(ann, "whiteboard.undo")
+    await ok(bob, "whiteboard.undo")
+    await ok(host, "whiteboard.add", ITEMS[2])  # someone else's new item leaves Ann's and Bob's stacks alone
+    await all_agree(host, ann, bob)
+    assert (redo_count(ann), redo_count(bob)) == (1, 1)
+    await ok(ann, "whiteboard.add", ITEMS[3])
+    await all_agree(host, ann, bob)
+    assert (redo_count(ann), redo_count(bob)) == (0, 1)
+    assert (await ok(ann, "whiteboard.redo"))["id"] is None
+    assert (await ok(bob, "whiteboard.redo"))["id"] is not None
+    await all_agree(host, ann, bob)
+    saved = await rows()
+    assert saved[ann_item] == ("superseded", True, "pen") and saved[bob_item] == ("redone", True, "line")
+
+
+async def test_redo_never_brings_back_erased_or_cleared_items(meeting):
+    host, ann, bob = await drawing_meeting(meeting)
+    erased = (await ok(ann, "whiteboard.add", ITEMS[0]))["id"]
+    await ok(bob, "whiteboard.erase", {"item_id": erased})
+    await all_agree(host, ann, bob)
+    assert redo_count(ann) == 0
+    assert (await ok(ann, "whiteboard.redo"))["id"] is None
+    cleared = (await ok(ann, "whiteboard.add", ITEMS[1]))["id"]
+    undone = (await ok(ann, "whiteboard.add", ITEMS[2]))["id"]
+    await ok(ann, "whiteboard.undo")
+    await all_agree(host, ann, bob)
+    assert redo_count(ann) == 1
+    # Clearing removes what is on the board and empties every redo stack: a fresh start.
+    await ok(host, "whiteboard.clear")
+    await all_agree(host, ann, bob)
+    assert redo_count(ann) == 0 and ann.state["whiteboard"]["items"] == []
+    assert (await ok(ann, "whiteboard.redo"))["id"] is None
+    assert await ann.drain() == [] and await items(removed_at=None) == 0
+    saved = await rows()
+    assert saved[erased][0] == "erased" and saved[cleared][0] == "cleared" and saved[undone][0] == "superseded"
+
+
+async def test_clearing_a_board_that_looks_empty_still_empties_the_redo_stacks(meeting):
+    host, ann, bob = await drawing_meeting(meeting)
+    await ok(ann, "whiteboard.add", ITEMS[1])
+    await ok(ann, "whiteboard.undo")
+    await all_agree(host, ann, bob)
+    assert redo_count(ann) == 1 and ann.state["whiteboard"]["items"] == []
+    await ok(host, "whiteboard.clear")
+    assert [event["type"] for event in await bob.drain()] == ["whiteboard.cleared"]
+    await all_agree(host, ann, bob)
+    assert redo_count(ann) == 0
+    await ok(host, "whiteboard.clear")  # now nothing is left to remove or forget: nothing published
+    assert await ann.drain() == []
+
+
+async def test_only_those_who_may_draw_redo_and_hiding_keeps_the_stack(meeting):
+    host, ann, bob = await drawing_meeting(meeting)
+    await ok(ann, "whiteboard.add", ITEMS[1])
+    await ok(ann, "whiteboard.undo")
+    await ok(host, "whiteboard.allow_everyone", {"allowed": False})
+    await all_agree(host, ann, bob)
+    await refused(ann, "whiteboard.redo", {}, "not_allowed", host, bob)
+    await ok(host, "whiteboard.hide")
+    await all_agree(host, ann, bob)
+    assert redo_count(ann) == 1  # the stack outlives the board's being hidden
+    await refused(host, "whiteboard.redo", {}, "not_found", ann)  # no board shown
+    await ok(host, "whiteboard.show")
+    await ok(host, "whiteboard.allow_everyone", {"allowed": True})
+    await all_agree(host, ann, bob)
+    assert redo_count(ann) == 1 and await items(removed_at=None) == 0
+    await ok(ann, "whiteboard.redo")
+    await all_agree(host, ann, bob)
+    assert on_board(bob) == [("line", meeting["ann"].pk)] and redo_count(ann) == 0
+    await ok(ann, "whiteboard.undo")
+    await ok(host, "session.end")
+    assert (await ann.request("whiteboard.redo"))["code"] == "session_ended"
+    assert await items(removed_at=None) == 0
+
+
+async def test_redo_counts_with_adds_in_the_rate_limit(webinar, monkeypatch):
+    from rostrum.whiteboard import actions
+
+    monkeypatch.setattr(actions, "ADD_RATE_COUNT", 3)
+    monkeypatch.setattr(actions, "ADD_RATE_SECONDS", 60)
+    host, ann, _bob = await start(webinar)
+    await ok(host, "whiteboard.show")
+    for _ in range(3):
+        await ok(host, "whiteboard.add", ITEMS[1])
+    await ok(host, "whiteboard.undo")
+    await all_agree(host, ann)
+    await refused(host, "whiteboard.redo", {}, "rate_limited", ann)
+    assert await items() == 3 and redo_count(host) == 1
+
+
+async def test_the_recordings_board_shows_an_undone_then_redone_item_only_while_it_was_there(webinar):
+    from rostrum.whiteboard.render import items_at
+
+    host, _ann, _bob = await start(webinar)
+    await ok(host, "whiteboard.show")
+    drawn = (await ok(host, "whiteboard.add", ITEMS[2]))["id"]
+    await ok(host, "whiteboard.undo")
+    copy = (await ok(host, "whiteboard.redo"))["id"]
+
+    def ids_at_each_change() -> list[list[int]]:
+        original = WhiteboardItem.objects.get(pk=drawn)
+        redone = WhiteboardItem.objects.get(pk=copy)
+        moments = [original.created_at, original.removed_at, redone.created_at]
+        return [list(items_at(original.board, moment).values_list("id", flat=True)) for moment in moments]
+
+    assert await database_sync_to_async(ids_at_each_change)() == [[drawn], [], [copy]]
 
 
 async def test_the_host_clears_the_board_and_the_rows_are_kept(webinar):
@@ -329,26 +500,51 @@ async def test_the_browsers_reducer_makes_the_same_board_as_the_servers(meeting)
     # Carol only watches: every event reaches her socket and none is absorbed while awaiting an ack.
     carol = await connect(await database_sync_to_async(join)(meeting["room"], "carol-key", "Carol Watcher"))
     snapshot = carol.state
+    # Ann's second tab only watches too: her own redo stack, as her browser counts it.
+    ann_tab = await connect(meeting["ann"])
+    ann_snapshot = ann_tab.state
     await ok(host, "whiteboard.show")
     await ok(host, "whiteboard.allow_everyone", {"allowed": True})
     for item in ITEMS:
         await ok(host, "whiteboard.add", item)
     mine = (await ok(ann, "whiteboard.add", ITEMS[0]))["id"]
     await ok(ann, "whiteboard.add", ITEMS[2])
-    await ok(bob, "whiteboard.erase", {"item_id": mine})
+    await ok(ann, "whiteboard.add", ITEMS[3])
+    await ok(bob, "whiteboard.erase", {"item_id": mine})  # erased: not Ann's to redo
     await ok(ann, "whiteboard.undo")
-    await ok(host, "whiteboard.allow_everyone", {"allowed": False})
+    await ok(ann, "whiteboard.undo")
+    await ok(ann, "whiteboard.redo")
     await ok(host, "whiteboard.hide")
     await ok(host, "whiteboard.show")
+    await ok(ann, "whiteboard.redo")
+    await ok(ann, "whiteboard.undo")
+    await ok(ann, "whiteboard.add", ITEMS[1])  # empties Ann's stack
+    await ok(ann, "whiteboard.undo")
     await ok(host, "whiteboard.add", ITEMS[5])
-    await ok(host, "whiteboard.clear")
+    await ok(host, "whiteboard.clear")  # empties every stack
     await ok(host, "whiteboard.add", ITEMS[4])
-    events = await carol.drain()
-    await all_agree(host, ann, bob, carol)
+    await ok(ann, "whiteboard.add", ITEMS[2])
+    await ok(ann, "whiteboard.undo")
+    await ok(host, "whiteboard.allow_everyone", {"allowed": False})
+    events = [event for event in await carol.drain() if "seq" in event]
+    ann_events = [event for event in await ann_tab.drain() if "seq" in event]
+    await all_agree(host, ann, bob, carol, ann_tab)
     assert {event["type"] for event in events} == {
         "whiteboard.shown", "whiteboard.hidden", "whiteboard.permission_changed", "whiteboard.item_added",
-        "whiteboard.items_removed", "whiteboard.cleared",
+        "whiteboard.items_removed", "whiteboard.item_redone", "whiteboard.cleared",
     }  # fmt: skip
     browser_state = browser_reduce(snapshot, events)
     assert browser_state["whiteboard"] == carol.state["whiteboard"] and browser_state["seq"] == carol.state["seq"]
     assert [item["kind"] for item in browser_state["whiteboard"]["items"]] == ["arrow"]
+    assert browser_state["my_whiteboard"] == carol.state["my_whiteboard"] == {"redo_count": 0}
+    ann_browser = browser_reduce(ann_snapshot, ann_events)
+    assert ann_browser["whiteboard"] == ann_tab.state["whiteboard"] == browser_state["whiteboard"]
+    assert ann_browser["my_whiteboard"] == ann_tab.state["my_whiteboard"] == {"redo_count": 1}
+    # And halfway: the hidden board shown again, one of Ann's items still to redo (the server's reducers agree).
+    shown_again = [n for n, event in enumerate(ann_events) if event["type"] == "whiteboard.shown"][1]
+    server_state = ann_snapshot
+    for event in ann_events[: shown_again + 1]:
+        server_state = apply(server_state, event, viewer_of(meeting["ann"]))
+    halfway = browser_reduce(ann_snapshot, ann_events[: shown_again + 1])
+    assert halfway["whiteboard"] == server_state["whiteboard"]
+    assert halfway["my_whiteboard"] == server_state["my_whiteboard"] == {"redo_count": 1}

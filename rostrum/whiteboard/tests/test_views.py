@@ -85,6 +85,25 @@ def test_the_report_links_to_the_exports_only_when_the_board_has_items(client_fo
     assert "whiteboard.png" not in page and "Whiteboard:" not in page
 
 
+def test_a_session_that_never_had_a_board_has_no_export_and_no_links(client_for, owner):
+    from rostrum.rooms.tests.factories import make_room
+
+    room = make_room(owner, name="No board room")
+    host = session_actions.do_join(room, key="host-key", display_name="Hanna", role=ParticipantRole.HOST)
+    act(host, session_actions.check_start_session)
+    me = client_for(owner.user)
+    for name in ("whiteboard_png", "whiteboard_pdf"):
+        assert me.get(reverse(name, args=[room.pk, host.session_id])).status_code == 404
+    page = me.get(reverse("room_session_detail", args=[room.pk, host.session_id])).content.decode()
+    assert "whiteboard.png" not in page and "whiteboard.pdf" not in page and "Whiteboard:" not in page
+
+
+def test_a_shown_board_left_empty_still_exports_a_blank_picture(client_for, owner):
+    room, _host, board = make_drawn_board(owner)
+    image = png(client_for(owner.user).get(export_url("whiteboard_png", room, board)))
+    assert image.getpixel((320, 360)) == WHITE and image.getpixel((640, 360)) == WHITE
+
+
 def test_another_account_and_anonymous_visitors_get_no_board(client, client_for, other_owner, drawn):
     room, _host, board = drawn
     intruder = client_for(other_owner.user)

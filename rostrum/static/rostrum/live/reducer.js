@@ -231,15 +231,28 @@ const REDUCERS = {
   "whiteboard.permission_changed"(state, data) {
     if (state.whiteboard?.id === data.id) state.whiteboard.everyone_may_draw = data.everyone_may_draw;
   },
-  "whiteboard.item_added"(state, data) {
+  "whiteboard.item_added"(state, data, viewer) {
     if (state.whiteboard?.id === data.id) putById(state.whiteboard.items, data.item);
+    if (data.item.author_id === viewer.participantId) state.my_whiteboard.redo_count = 0; // adding empties the adder's redo stack
   },
-  "whiteboard.items_removed"(state, data) {
+  "whiteboard.items_removed"(state, data, viewer) {
     const board = state.whiteboard;
-    if (board?.id === data.id) board.items = board.items.filter((item) => !data.ids.includes(item.id));
+    if (board?.id !== data.id) return;
+    if (data.reason === "undone") {
+      // An undo takes its author's own item onto their redo stack.
+      const mine = board.items.filter((item) => data.ids.includes(item.id) && item.author_id === viewer.participantId);
+      state.my_whiteboard.redo_count += mine.length;
+    }
+    board.items = board.items.filter((item) => !data.ids.includes(item.id));
+  },
+  "whiteboard.item_redone"(state, data, viewer) {
+    if (state.whiteboard?.id === data.id) putById(state.whiteboard.items, data.item); // a copy, with an id of its own
+    const mine = state.my_whiteboard;
+    if (data.item.author_id === viewer.participantId) mine.redo_count = Math.max(0, mine.redo_count - 1);
   },
   "whiteboard.cleared"(state, data) {
     if (state.whiteboard?.id === data.id) state.whiteboard.items = [];
+    state.my_whiteboard.redo_count = 0; // clearing empties every drawer's redo stack
   },
 
   // media/live_events.py
@@ -306,6 +319,7 @@ function withDefaults(state) {
   if (!("presentation" in state)) state.presentation = null;
   if (!("video" in state)) state.video = null;
   if (!("whiteboard" in state)) state.whiteboard = null;
+  state.my_whiteboard ??= { redo_count: 0 };
   state.recording ??= { active: false, started_at: null };
   return state;
 }

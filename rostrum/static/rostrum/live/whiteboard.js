@@ -163,6 +163,15 @@ function endText() {
   $("live-wb-canvas").focus();
 }
 
+// The frame a key press asks for: "whiteboard.undo", "whiteboard.redo" or null.
+function shortcut(key) {
+  if (!(key.ctrlKey || key.metaKey) || key.altKey) return null;
+  const letter = key.key.toLowerCase();
+  if (letter === "z") return key.shiftKey ? "whiteboard.redo" : "whiteboard.undo";
+  if (letter === "y" && !key.shiftKey) return "whiteboard.redo";
+  return null;
+}
+
 function setUpCanvas(room) {
   const canvas = $("live-wb-canvas");
   canvas.addEventListener("pointerdown", (down) => {
@@ -197,12 +206,13 @@ function setUpCanvas(room) {
   };
   canvas.addEventListener("pointerup", finish);
   canvas.addEventListener("pointercancel", finish);
-  // Ctrl+Z (⌘Z) undoes one's own last item while the board has the focus.
+  // While the board has the focus: Ctrl+Z (⌘Z) undoes one's own last item, Ctrl+Shift+Z and Ctrl+Y
+  // (⌘⇧Z, ⌘Y) redo the last undone one.
   $("live-whiteboard").addEventListener("keydown", (key) => {
-    if (!(key.ctrlKey || key.metaKey) || key.key.toLowerCase() !== "z" || key.shiftKey) return;
-    if (key.target.closest?.("input, textarea, select")) return;
+    const frame = shortcut(key);
+    if (!frame || key.target.closest?.("input, textarea, select")) return;
     key.preventDefault();
-    if (mayDraw(room)) room.send("whiteboard.undo", {}, { status: $("live-wb-message") });
+    if (mayDraw(room)) room.send(frame, {}, { status: $("live-wb-message") });
   });
   window.addEventListener("resize", () => drawBoard(room));
 }
@@ -215,6 +225,7 @@ export function setUpWhiteboard(room) {
     room.send("whiteboard.allow_everyone", { allowed: change.currentTarget.checked }, { control: change.currentTarget, status }),
   );
   $("live-wb-undo").addEventListener("click", (click) => room.send("whiteboard.undo", {}, { control: click.currentTarget, status }));
+  $("live-wb-redo").addEventListener("click", (click) => room.send("whiteboard.redo", {}, { control: click.currentTarget, status }));
   $("live-wb-clear").addEventListener("click", (click) => {
     if (window.confirm(room.strings.wb_clear_confirm)) room.send("whiteboard.clear", {}, { control: click.currentTarget, status });
   });
@@ -275,6 +286,7 @@ export function renderWhiteboard(room) {
   show($("live-wb-hide"), organiser && !ended);
   show($("live-wb-toolbar"), drawer);
   show($("live-wb-clear"), organiser);
+  $("live-wb-redo").disabled = !state.my_whiteboard.redo_count; // nothing of one's own undone to bring back
   show($("live-wb-everyone-field"), organiser && room.roomType === "meeting");
   $("live-wb-everyone").checked = Boolean(board.everyone_may_draw);
   $("live-wb-canvas").classList.toggle("is-active", drawer);
