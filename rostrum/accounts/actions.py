@@ -26,6 +26,7 @@ from rostrum.billing import entitlements
 from rostrum.billing.plans import DEFAULT_PLAN
 from rostrum.core import audit
 from rostrum.core.ids import random_token, token_digest
+from rostrum.core.storage import delete_on_commit, stored
 from rostrum.notifications.mail import send_on_commit
 
 RESERVED_SLUGS = {"admin", "api", "static", "media", "join", "r", "p", "staff", "account", "accounts", "healthz"}
@@ -220,7 +221,10 @@ def check_update_account(membership: Membership, form) -> Account:
     """``form`` is a bound, valid AccountDetailsForm of ``membership.account``."""
     require_permission(membership, "manage_account")
     changed = form.changed_data
+    # A replaced or cleared image: the old file goes once the change commits.
+    replaced = stored(Account.objects.get(pk=form.instance.pk).image) if "image" in changed else []
     account = form.save()
+    delete_on_commit(replaced)
     if "profile_is_public" in changed:
         audit.record(
             "accounts.account.profile_visibility_changed",

@@ -71,6 +71,12 @@ def report_pdfs_of_sessions(sessions) -> list[StoredFile]:
     return found
 
 
+def report_pdfs_naming(participants) -> list[StoredFile]:
+    """The PDFs of the sessions ``participants`` took part in: erasing a person deletes them (they
+    name her); the next request makes them again without her (registered under ``rooms.Participant``)."""
+    return report_pdfs_of_sessions(Session.objects.filter(participants__in=participants).distinct())
+
+
 def _pending_key(session: Session, language: str) -> str:
     return f"api:report-pdf:{pdf_key(session, language)}"
 

@@ -1,4 +1,7 @@
+from functools import partial
 from pathlib import Path
+
+from django.db import transaction
 
 from rostrum.notifications.models import OutboxMessage, OutgoingAttachment, OutgoingEmail, Suppression
 from rostrum.notifications.suppression import normalize_address
@@ -17,10 +20,20 @@ def export_outbox(user) -> list[dict]:
 
 
 def erase_outbox(user) -> None:
+    """The person's messages, and their .eml copies in the outbox folder once the erasure commits
+    (a rolled-back erasure keeps both)."""
+    paths = []
     for message in messages_to(user):
         if message.eml_path:
-            Path(message.eml_path).unlink(missing_ok=True)
+            paths.append(Path(message.eml_path))
         message.delete()
+    if paths:
+        transaction.on_commit(partial(_unlink, paths))
+
+
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def outgoing_to(user):

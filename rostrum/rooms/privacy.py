@@ -1,3 +1,4 @@
+from rostrum.core.storage import delete_on_commit, files_under
 from rostrum.privacy.registry import declare_no_personal_data, register
 from rostrum.rooms.models import AccessToken, Attendance, Participant, Room, Session
 
@@ -29,6 +30,8 @@ def export_participation(user) -> list[dict]:
 
 
 def erase_participation(user) -> None:
+    # Files made of her sessions that name her (the API's report PDFs) go once the erasure commits.
+    delete_on_commit(files_under(Participant.objects.filter(user=user)))
     for participant in Participant.objects.filter(user=user):
         participant.display_name, participant.email, participant.key = "—", "", f"erased-{participant.pk}"
         participant.user = None

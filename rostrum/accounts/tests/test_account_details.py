@@ -1,6 +1,7 @@
 """The owner edits the account's details; the image is checked by content and size."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -100,3 +101,21 @@ def test_only_owner_and_admin_edit_account_details(client_for, owner):
     assert owner.account.name == "Acme Training"
     admin = add_member(owner, "admin@acme.example", Role.ADMIN)
     assert client_for(admin.user).post("/account/", DETAILS).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_replaced_or_cleared_image_leaves_no_file_behind(client_for, owner, committed):
+    client = client_for(owner.user)
+    paths = []
+    for _ in range(2):
+        with committed():
+            image = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
+            assert client.post("/account/", {**DETAILS, "image": image}).status_code == 302
+        owner.account.refresh_from_db()
+        paths.append(Path(owner.account.image.path))
+    first, second = paths
+    assert first != second and not first.exists() and second.exists()
+    with committed():
+        assert client.post("/account/", {**DETAILS, "image-clear": "on"}).status_code == 302
+    owner.account.refresh_from_db()
+    assert not owner.account.image and not second.exists()

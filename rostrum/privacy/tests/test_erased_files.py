@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from conftest import make_user
 from rostrum.api.report_pdfs import pdf_key
 from rostrum.contacts.models import ContactImport
 from rostrum.core.storage import private_storage
@@ -17,7 +18,7 @@ from rostrum.library.tests.factories import image_bytes, make_library_file
 from rostrum.privacy.registry import erase_user_data
 from rostrum.recordings.constants import RecordingStatus
 from rostrum.recordings.models import Recording
-from rostrum.rooms.models import Session
+from rostrum.rooms.models import Participant, Session
 from rostrum.rooms.tests.factories import make_room
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,20 @@ def test_a_rolled_back_erasure_keeps_the_account_and_its_files(owner, settings, 
         raise Refused
     assert stored_files(settings) == before and (tmp_path / "spool" / "feed-1-audio.mjr").exists()
     assert Recording.objects.filter(account=owner.account).exists()
+
+
+def test_erasing_an_attendee_deletes_the_report_pdfs_that_name_her(owner, settings, committed):
+    """The API's report PDFs are snapshots naming everyone who came: hers go (the next request
+    makes them again without her); a session she did not attend keeps its PDF."""
+    ann = make_user("ann@visitor.example")
+    room = make_room(owner)
+    attended, other = (Session.objects.create(room=room, started_at=timezone.now()) for _ in range(2))
+    Participant.objects.create(session=attended, key="ann", user=ann, display_name="Ann", email=ann.email)
+    storage = private_storage()
+    naming_her = [storage.save(pdf_key(attended, code), ContentFile(b"%PDF-1.4 Ann\n")) for code in ("en", "de")]
+    not_hers = storage.save(pdf_key(other, "en"), ContentFile(b"%PDF-1.4\n"))
+    with committed():
+        erase_user_data(ann)
+        assert all(storage.exists(name) for name in naming_her)  # not before the commit
+    assert not any(storage.exists(name) for name in naming_her)
+    assert storage.exists(not_hers)
