@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
@@ -305,6 +306,7 @@ def room_lobby(request, account_slug: str, room_slug: str):
         "has_started": room.is_permanent or (room.starts_at is not None and room.starts_at <= timezone.now()),
         "participant": participant,
         "join_token": make_join_token(participant.pk),
+        "chat_file_max_bytes": settings.CHAT_FILE_MAX_BYTES,
     }
     return render(request, "rooms/lobby.html", context)
 

@@ -78,6 +78,20 @@ def test_an_attendee_sends_a_pdf_once_allowed_and_the_host_downloads_it(asgi_ser
                 expect(ann.locator("#live-chat-message")).to_contain_text("text/html")
                 expect(host.locator("#live-chat-log > li")).to_have_count(0)
 
+            with step("a file over 10 MB is refused in the page at once: nothing is sent"):
+                expect(ann.locator("#live-chat-file-help")).to_contain_text("Up to 10.0\xa0MB a file.")
+                posts = []
+                ann.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+                big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
+                ann.get_by_label("Attach a file").set_input_files(
+                    {"name": "big.pdf", "mimeType": "application/pdf", "buffer": big}
+                )
+                expect(ann.locator("#live-chat-message")).to_have_text(
+                    "The file is larger than 10.0\xa0MB, the most a file in chat may be."
+                )
+                ann.wait_for_timeout(500)
+                assert [url for url in posts if "chat-files" in url] == []
+
             with step("Ann sends a PDF; it shows in both chats with its name and size"):
                 ann.get_by_label("Attach a file").set_input_files(
                     {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": pdf}

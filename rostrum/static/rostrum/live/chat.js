@@ -52,6 +52,14 @@ function sendFile(room, file) {
   const progress = $("live-chat-file-progress");
   const status = $("live-chat-file-status"); // progress and success; refusals go to the chat's status line
   const errors = $("live-chat-message");
+  const maximum = Number(input.dataset.maxBytes);
+  if (maximum && file.size > maximum) {
+    // Refused here, at once, rather than after sending megabytes the server would refuse.
+    input.value = "";
+    room.say(status, "");
+    room.say(errors, strings.chat_file_too_large);
+    return;
+  }
   const data = new FormData();
   data.append("csrfmiddlewaretoken", $("live-chat-file-form").elements.csrfmiddlewaretoken.value);
   data.append("file", file);
