@@ -44,6 +44,15 @@ def drop_and_restore(page: Page, network: Network) -> None:
     wait_for(page, lambda: network.connections == connections + 1, "the page did not reconnect")
 
 
+def host_on_camera_for_ann(host: Page, ann: Page, base_url: str, room: dict) -> None:
+    """The host starts the session and her camera; Ann joins and decodes its frames."""
+    start_session(host, base_url, room)
+    join_by_number(ann, base_url, room["number"], "Ann Attendee")
+    expect(ann.locator("#live-room")).to_be_visible()
+    host.get_by_role("button", name="Start camera and microphone").click()
+    wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded")
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_media_comes_back_after_the_room_socket_drops(media_server, asgi_server):  # noqa: F811 — the fixture
@@ -55,11 +64,7 @@ def test_media_comes_back_after_the_room_socket_drops(media_server, asgi_server)
             page.route_web_socket(re.compile(r"/ws/live/"), network.route)
 
         with step("the host's camera plays in Ann's page"):
-            start_session(host, base_url, room)
-            join_by_number(ann, base_url, room["number"], "Ann Attendee")
-            expect(ann.locator("#live-room")).to_be_visible()
-            host.get_by_role("button", name="Start camera and microphone").click()
-            wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded")
+            host_on_camera_for_ann(host, ann, base_url, room)
 
         with step("the host's socket drops and comes back: the camera is on again, Ann sees it"):
             drop_and_restore(host, networks["host"])
@@ -98,11 +103,7 @@ def test_a_failed_media_connection_is_made_again(media_server, asgi_server):  # 
         host, ann = open_page("host"), open_page("ann")
 
         with step("the host's camera plays in Ann's page"):
-            start_session(host, base_url, room)
-            join_by_number(ann, base_url, room["number"], "Ann Attendee")
-            expect(ann.locator("#live-room")).to_be_visible()
-            host.get_by_role("button", name="Start camera and microphone").click()
-            wait_for(ann, lambda: received(ann)["video"]["frames"] > 10, "no video frames decoded")
+            host_on_camera_for_ann(host, ann, base_url, room)
 
         with step("the host's sending connection fails: it publishes again by itself, Ann sees it"):
             host.evaluate(FAIL, "camera")
