@@ -26,8 +26,9 @@ class Overlay:
 
 @dataclass(frozen=True)
 class Slideshow:
-    """Stills one after the other (a whiteboard as it changed), shown from ``start`` to ``end``:
-    ``playlist`` is an ffconcat file naming images beside it, each with its duration."""
+    """Stills one after the other (a whiteboard, or a slide with its strokes, as it changed), shown
+    from ``start`` to ``end``: ``playlist`` is an ffconcat file naming images beside it, each with
+    its duration."""
 
     playlist: str
     start: float

@@ -89,7 +89,8 @@ class RecordingTrack(models.Model):
 
 class RecordingEvent(models.Model):
     """The recording's timeline: what the room showed besides cameras and screens, and when
-    (``slide.shown`` with ``{"image": <private storage key>}``, ``whiteboard.changed`` …).
+    (``slide.shown`` with ``{"image": <private storage key>}``, ``slide.cleared``, ``whiteboard.shown``
+    …; ``rostrum.recordings.timeline`` reads them).
     Other apps write rows with ``rostrum.recordings.actions.do_add_timeline_entry``."""
 
     recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="timeline")

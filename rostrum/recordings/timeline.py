@@ -1,35 +1,46 @@
 """What the room showed besides cameras and screens, from the recording's timeline, as content
 for the composition (``composition.Overlay`` stills and ``composition.Clip`` videos):
 
-- ``slide.shown {image}`` … the next ``slide.*``: the page image (private storage);
+- ``slide.shown {image, presentation_id, page}`` … the next ``slide.shown``/``slide.hidden``: the
+  page image (private storage), with the strokes drawn on that page as they were at each moment
+  they changed (drawn; gone at a ``slide.cleared {presentation_id, page, strokes}``, which keeps
+  the deleted strokes), played as a slideshow;
 - ``whiteboard.shown {board_id}`` … the next ``whiteboard.*``: the board rendered as a PNG at each
   moment its visible items change (``rostrum.whiteboard``), played as a slideshow;
 - ``video.shown {video_id, source, path, position, playing}`` … the next ``video.*``: a library
   video playing from ``position`` (a clip, its sound mixed in) or paused there (its frame, a
   still); a YouTube video as a card, since it cannot be fetched.
 
-Each kind's entries follow each other; a window runs until the kind's next entry or the end of
-the recording. When kinds overlap, videos are drawn over whiteboards over slides (the room shows a
-shared video above an open presentation). Entries naming something that is gone or not this
+Each kind's ``.shown`` and ``.hidden`` entries follow each other; a window runs until the kind's
+next one or the end of the recording. Changes are drawn at most once a second of a window (and at
+most ``MAX_STILLS`` times a window): a still per change would grow without bound. When kinds
+overlap, videos are drawn over whiteboards over slides (the room shows a shared video above an open
+presentation). Entries naming something that is gone or not this
 account's are left out.
 """
 
+import functools
 import itertools
 import logging
 import math
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
+from PIL import Image
 
 from rostrum.recordings.composition import Clip, Overlay, Slideshow
-from rostrum.recordings.layout import CONTENT_BOX
+from rostrum.recordings.layout import CONTENT_BOX, FULL_BOX
 
 logger = logging.getLogger(__name__)
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 KINDS = ("slide", "whiteboard", "video")
+STILL_SECONDS = 1.0  # changes within the same second of a window are drawn together
+MAX_STILLS = 600  # per window: a longer window draws its changes over longer steps
 
 
 def seconds_after(moment: datetime, origin_us: int) -> float:
@@ -39,7 +50,7 @@ def seconds_after(moment: datetime, origin_us: int) -> float:
 def windows(recording, prefix: str, origin_us: int):
     """``(entry, start, end)`` for each ``<prefix>.shown`` entry, datetimes; none starts before the
     recording's first packet (``origin_us``)."""
-    entries = list(recording.timeline.filter(kind__startswith=prefix + "."))
+    entries = list(recording.timeline.filter(kind__in=(prefix + ".shown", prefix + ".hidden")))
     stopped = recording.stopped_at or timezone.now()
     origin = datetime.fromtimestamp(origin_us / 1_000_000, tz=UTC)
     for number, entry in enumerate(entries):
@@ -64,37 +75,155 @@ def storage_file(name: str) -> Path | None:
 def timeline_content(recording, origin_us: int, work_dir: Path) -> list:
     """The stills and clips to show, in seconds from ``origin_us`` (the recording's first packet),
     bottom layer first; rendered images are written into ``work_dir``."""
-    content = slide_content(recording, origin_us)
+    content = slide_content(recording, origin_us, work_dir)
     content += whiteboard_content(recording, origin_us, work_dir)
     content += video_content(recording, origin_us, work_dir)
     return [item for item in content if item.end > item.start]
 
 
-def slide_content(recording, origin_us: int) -> list:
+def change_moments(start: datetime, end: datetime, changes: Iterable[datetime]) -> list[datetime]:
+    """``start``, each change inside the window moved on to the end of its step, and ``end``: the
+    moments to draw. A step is a second (longer when the window would need more than
+    ``MAX_STILLS``), so a change is shown at most a step late and never before it happened."""
+    step = max(STILL_SECONDS, (end - start).total_seconds() / MAX_STILLS)
+    moments = {start, end}
+    for moment in changes:
+        if start < moment < end:
+            steps = math.ceil((moment - start).total_seconds() / step)
+            moments.add(min(start + timedelta(seconds=steps * step), end))
+    return sorted(moments)
+
+
+def write_slideshow(
+    work_dir: Path, name: str, moments: list[datetime], render: Callable[[datetime, Path], None]
+) -> Path:
+    """An ffconcat playlist showing ``render(since, image)`` from each moment to the next (a slide
+    or board may change hundreds of times: one ffmpeg input, not one per picture)."""
+    lines = ["ffconcat version 1.0"]
+    for number, (since, until) in enumerate(itertools.pairwise(moments)):
+        image = work_dir / f"{name}-{number}.png"
+        render(since, image)
+        lines += [f"file '{image.name}'", f"duration {(until - since).total_seconds():.3f}"]
+    lines.append(lines[-2])  # the concat demuxer keeps the last duration only if the file repeats
+    playlist = work_dir / f"{name}.ffconcat"
+    playlist.write_text("\n".join(lines) + "\n")
+    return playlist
+
+
+def save_png(path: Path, draw: Callable[[], Image.Image]) -> None:
+    """``draw()`` saved as ``path``, unless an earlier attempt did (a retry keeps what it drew)."""
+    if not path.exists():
+        partial = path.with_name("partial-" + path.name)
+        draw().save(partial, "PNG")
+        partial.rename(path)
+
+
+def slide_content(recording, origin_us: int, work_dir: Path) -> list:
+    """Per window, the page image; with strokes on it during the window, the page drawn with them
+    at each change, played as one slideshow."""
     content = []
     for entry, start, end in windows(recording, "slide", origin_us):
         image = storage_file(entry.data.get("image") or "")
-        if image is not None:
-            content.append(Overlay(str(image), seconds_after(start, origin_us), seconds_after(end, origin_us)))
+        if image is None:
+            continue
+        start_s, end_s = seconds_after(start, origin_us), seconds_after(end, origin_us)
+        strokes = [s for s in page_strokes(recording, entry.data) if s.is_shown_between(start, end)]
+        if not strokes:
+            content.append(Overlay(str(image), start_s, end_s))
+            continue
+        changes = [moment for stroke in strokes for moment in (stroke.drawn_at, stroke.cleared_at) if moment]
+        render = functools.partial(render_slide_png, fitted_page(image), strokes)
+        playlist = write_slideshow(work_dir, f"slide-{entry.pk}", change_moments(start, end, changes), render)
+        content.append(Slideshow(str(playlist), start_s, end_s))
     return content
 
 
+@dataclass(frozen=True)
+class Stroke:
+    """A line drawn on a page: points from 0 to 1 across it, a palette colour, a width in
+    thousandths of the page's width; shown from ``drawn_at`` until ``cleared_at`` (if cleared)."""
+
+    points: list
+    colour: str
+    width: int
+    drawn_at: datetime
+    cleared_at: datetime | None = None
+
+    def is_shown_at(self, when: datetime) -> bool:
+        return self.drawn_at <= when and (self.cleared_at is None or self.cleared_at > when)
+
+    def is_shown_between(self, start: datetime, end: datetime) -> bool:
+        return self.drawn_at < end and (self.cleared_at is None or self.cleared_at > start)
+
+
+def page_strokes(recording, shown: dict) -> list[Stroke]:
+    """The strokes ever on the page a ``slide.shown`` entry names: those still kept (only of a
+    presentation of the recording's session) and those its ``slide.cleared`` entries kept."""
+    from rostrum.engagement.models import PresentationStroke
+
+    presentation_id, page = shown.get("presentation_id"), shown.get("page")
+    if not isinstance(presentation_id, int) or not isinstance(page, int) or recording.session_id is None:
+        return []
+    kept = PresentationStroke.objects.filter(
+        presentation_id=presentation_id, presentation__session_id=recording.session_id, page=page
+    )
+    strokes = [Stroke(s.points, s.colour, s.width, s.created_at) for s in kept]
+    cleared = recording.timeline.filter(kind="slide.cleared", data__presentation_id=presentation_id, data__page=page)
+    for entry in cleared:
+        strokes += [stroke for data in entry.data.get("strokes", []) if (stroke := cleared_stroke(data, entry.at))]
+    return strokes
+
+
+def cleared_stroke(data, cleared_at: datetime) -> Stroke | None:
+    """A stroke a ``slide.cleared`` entry kept, or None when its data is not one."""
+    try:
+        drawn_at = datetime.fromisoformat(data["drawn_at"])
+        points = [(float(x), float(y)) for x, y in data["points"]]
+        return Stroke(points, str(data["colour"]), int(data["width"]), drawn_at, cleared_at) if points else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def fitted_page(image: Path) -> Image.Image:
+    """The page image scaled to fill the largest content box it fits (the stills stay small; ffmpeg
+    fits it into the box used)."""
+    from PIL import ImageOps
+
+    with Image.open(image) as opened:
+        return ImageOps.contain(opened.convert("RGB"), (FULL_BOX.width, FULL_BOX.height))
+
+
+def render_slide_png(page: Image.Image, strokes: list[Stroke], when: datetime, path: Path) -> None:
+    save_png(path, lambda: draw_strokes(page, strokes, when))
+
+
+def draw_strokes(page: Image.Image, strokes: list[Stroke], when: datetime) -> Image.Image:
+    """The page with the strokes shown at ``when``, as presentation.js draws them over the page:
+    coordinates and widths relative to the page's size, the palette's shades."""
+    from PIL import ImageDraw
+
+    from rostrum.whiteboard.constants import SHADES
+    from rostrum.whiteboard.render import draw_pen, line_width
+
+    picture = page.copy()
+    draw = ImageDraw.Draw(picture)
+    width, height = picture.size
+    for stroke in strokes:
+        if stroke.is_shown_at(when):
+            points = [(x * width, y * height) for x, y in stroke.points]
+            draw_pen(draw, points, SHADES.get(stroke.colour, SHADES["black"]), line_width(stroke.width, width))
+    return picture
+
+
 def whiteboard_content(recording, origin_us: int, work_dir: Path) -> list:
-    """Per window, the board drawn at each change, played as one slideshow (a board may change
-    hundreds of times: one ffmpeg input, not one per picture)."""
+    """Per window, the board drawn at each change, played as one slideshow."""
     content = []
     for entry, start, end in windows(recording, "whiteboard", origin_us):
         board = whiteboard_of_session(recording, entry.data.get("board_id"))
         if board is None:
             continue
-        lines = ["ffconcat version 1.0"]
-        for number, (since, until) in enumerate(itertools.pairwise(board_changes(board, start, end))):
-            image = work_dir / f"whiteboard-{entry.pk}-{number}.png"
-            render_board_png(board, since, image)
-            lines += [f"file '{image.name}'", f"duration {(until - since).total_seconds():.3f}"]
-        lines.append(lines[-2])  # the concat demuxer keeps the last duration only if the file repeats
-        playlist = work_dir / f"whiteboard-{entry.pk}.ffconcat"
-        playlist.write_text("\n".join(lines) + "\n")
+        render = functools.partial(render_board_png, board)
+        playlist = write_slideshow(work_dir, f"whiteboard-{entry.pk}", board_changes(board, start, end), render)
         content.append(Slideshow(str(playlist), seconds_after(start, origin_us), seconds_after(end, origin_us)))
     return content
 
@@ -112,25 +241,18 @@ def whiteboard_of_session(recording, board_id):
 
 
 def board_changes(board, start: datetime, end: datetime) -> list[datetime]:
-    """``start``, every moment inside the window when an item appeared or went, and ``end``."""
+    """The moments to draw the board at (``change_moments``): when an item appeared or went."""
     from rostrum.whiteboard.models import WhiteboardItem
 
-    moments = {start, end}
-    items = WhiteboardItem.objects.filter(board=board)
-    for created, removed in items.values_list("created_at", "removed_at"):
-        moments.update(moment for moment in (created, removed) if moment is not None and start < moment < end)
-    return sorted(moments)
+    items = WhiteboardItem.objects.filter(board=board).values_list("created_at", "removed_at")
+    return change_moments(start, end, (moment for pair in items for moment in pair if moment is not None))
 
 
 def render_board_png(board, when: datetime, path: Path) -> None:
     from rostrum.whiteboard.render import items_at, render_board
 
-    if not path.exists():  # a retry keeps what an earlier attempt drew
-        partial = path.with_name("partial-" + path.name)
-        width = CONTENT_BOX.width  # the board is 16:9, as in the room; ffmpeg letterboxes it
-        picture = render_board(items_at(board, when), width=width, height=width * 9 // 16, at=when)
-        picture.save(partial, "PNG")
-        partial.rename(path)
+    width = CONTENT_BOX.width  # the board is 16:9, as in the room; ffmpeg letterboxes it
+    save_png(path, lambda: render_board(items_at(board, when), width=width, height=width * 9 // 16, at=when))
 
 
 def video_content(recording, origin_us: int, work_dir: Path) -> list:

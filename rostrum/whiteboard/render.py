@@ -1,4 +1,5 @@
-"""The board as a picture (Pillow): for the PNG/PDF exports and the recording's composition.
+"""The board as a picture (Pillow): for the PNG/PDF exports and the recording's composition
+(which also draws a presentation's strokes with ``draw_pen``).
 
 ``render_board`` is pure: it draws what it is given (at a moment, if told one). ``items_at`` picks
 what was on a board at a moment: items made by then and not yet removed (removing only ever sets
@@ -58,6 +59,16 @@ def arrow_head(start: tuple[float, float], end: tuple[float, float], size: float
     ]
 
 
+def draw_pen(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], colour: str, stroke: int) -> None:
+    """A freehand line through ``points`` (pixels), ``stroke`` pixels wide; one point is a dot. The
+    board's pen and the strokes drawn on a presentation's page (``rostrum.recordings.timeline``)."""
+    if len(points) == 1:
+        (x, y), radius = points[0], stroke / 2
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=colour)
+        return
+    draw.line(points, fill=colour, width=stroke, joint="curve")
+
+
 def _draw(draw: ImageDraw.ImageDraw, item: WhiteboardItem, width: int, height: int) -> None:
     colour = SHADES.get(item.colour, SHADES["black"])
     stroke = line_width(item.width, width)
@@ -65,11 +76,10 @@ def _draw(draw: ImageDraw.ImageDraw, item: WhiteboardItem, width: int, height: i
     if item.kind == ItemKind.TEXT:
         draw.text(points[0], item.text, fill=colour, font=_font(text_size(item.width, width)), anchor="la")
         return
-    if item.kind == ItemKind.PEN and len(points) == 1:
-        (x, y), radius = points[0], stroke / 2
-        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=colour)
+    if item.kind == ItemKind.PEN:
+        draw_pen(draw, points, colour, stroke)
         return
-    if item.kind in (ItemKind.PEN, ItemKind.LINE, ItemKind.ARROW):
+    if item.kind in (ItemKind.LINE, ItemKind.ARROW):
         draw.line(points, fill=colour, width=stroke, joint="curve")
         if item.kind == ItemKind.ARROW:
             size = max(10, stroke * 4)

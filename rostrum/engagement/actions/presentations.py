@@ -2,7 +2,8 @@
 
 One presentation is open per session at a time: opening another closes the one shown. Whoever
 has control (the opener, until an organiser hands it on) moves the pages, points and draws.
-Strokes are kept per page; the pointer is not kept at all (``publish_ephemeral_on_commit``).
+Strokes are kept per page (clearing a page deletes them; a running recording's timeline keeps them,
+``slide.cleared``); the pointer is not kept at all (``publish_ephemeral_on_commit``).
 
 The pages come from the library's conversion (``library.LibraryPage``: one image per page).
 """
@@ -57,6 +58,26 @@ def on_slide_changed(session, presentation: Presentation | None, page: int | Non
     image = library_pages(presentation.file).filter(number=page).values_list("image", flat=True).first()
     data = {"image": image or "", "presentation_id": presentation.pk, "page": page}
     do_add_timeline_entry(session, "slide.shown", data)
+
+
+def recorded_stroke(stroke: PresentationStroke) -> dict:
+    return {
+        "points": stroke.points,
+        "colour": stroke.colour,
+        "width": stroke.width,
+        "drawn_at": stroke.created_at.isoformat(),
+    }
+
+
+def on_strokes_cleared(session, presentation: Presentation, page: int, strokes: list[dict]) -> None:
+    """``slide.cleared {presentation_id, page, strokes}`` on the recording's timeline: clearing
+    deletes the strokes, so the entry keeps what was drawn (and when) for the composition, which
+    shows them on the page until this moment."""
+    from rostrum.recordings.actions import do_add_timeline_entry
+
+    do_add_timeline_entry(
+        session, "slide.cleared", {"presentation_id": presentation.pk, "page": page, "strokes": strokes}
+    )
 
 
 # -- what the browser is sent ---------------------------------------------------------------------
@@ -288,8 +309,11 @@ def check_clear_page(context, page: int) -> None:
     session = lock_running_session(context)
     presentation = _require_open(session)
     _check_page(presentation, page)
-    deleted, _details = PresentationStroke.objects.filter(presentation=presentation, page=page).delete()
+    strokes = PresentationStroke.objects.filter(presentation=presentation, page=page)
+    drawn = [recorded_stroke(stroke) for stroke in strokes]
+    deleted, _details = strokes.delete()
     if deleted:
         publish_on_commit(
             session, "presentation.page_cleared", {"id": presentation.pk, "page": page}, audiences.everyone()
         )
+        on_strokes_cleared(session, presentation, page, drawn)

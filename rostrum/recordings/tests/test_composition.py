@@ -186,6 +186,45 @@ def test_the_whiteboard_is_shown_as_it_was_at_each_moment_and_another_sessions_b
     assert is_colour(region_colour(output, 6.5, 640, 360), "red")  # another session's board: not shown
 
 
+@pytest.mark.django_db(transaction=True)
+def test_strokes_drawn_on_a_slide_are_shown_from_when_they_were_drawn_until_the_page_is_cleared(
+    owner, recording_of_a_camera
+):
+    from rostrum.engagement.models import Presentation, PresentationStroke
+    from rostrum.engagement.tests.factories import make_presentable_file
+
+    recording, origin = recording_of_a_camera
+    at = lambda seconds: origin + timedelta(seconds=seconds)  # noqa: E731
+    deck = make_presentable_file(owner, colours=((255, 255, 255),))  # a white 16:9 page
+    presentation = Presentation.objects.create(session=recording.session, file=deck, page=1, page_count=1)
+    kept = PresentationStroke.objects.create(presentation=presentation, page=1, points=[[0.25, 0.1], [0.25, 0.9]],
+                                             colour="green", width=24)  # fmt: skip
+    PresentationStroke.objects.filter(pk=kept.pk).update(created_at=at(5.5))  # after the clear, still kept
+    # Drawn at 2.2 s (shown from 3 s: changes are drawn once a second), deleted by the clear at 5 s.
+    across = {"points": [[0.1, 0.5], [0.9, 0.5]], "colour": "blue", "width": 24, "drawn_at": at(2.2).isoformat()}
+    shown = {"image": deck.pages.get().image.name, "presentation_id": presentation.pk, "page": 1}
+    add_entry(recording, origin, 1, "slide.shown", shown)
+    add_entry(recording, origin, 5, "slide.cleared", {"presentation_id": presentation.pk, "page": 1,
+                                                     "strokes": [across]})  # fmt: skip
+    add_entry(recording, origin, 7, "slide.hidden", {"presentation_id": presentation.pk})
+
+    assert actions.do_process_recording(recording.pk) == "ready"
+    output = Path(Recording.objects.get(pk=recording.pk).file.path)
+    # The 16:9 page fills the content box's width (1024 px), centred: y = 72 + 576 * y.
+    line, column = (640, 360), (256, 200)
+    assert is_colour(region_colour(output, 0.5, 640, 360), "red")  # the camera alone
+    assert is_colour(region_colour(output, 2.5, *line, 12), "white")  # the page, nothing drawn yet
+    assert is_colour(region_colour(output, 2.5, *column, 12), "white")
+    assert is_colour(region_colour(output, 2.5, 1152, 360), "red")  # the camera as a thumbnail
+    assert is_colour(region_colour(output, 3.5, *line, 12), "board blue")
+    assert is_colour(region_colour(output, 3.5, 640, 330, 12), "white")  # the line is 25 px wide
+    assert is_colour(region_colour(output, 5.5, *line, 12), "white")  # cleared
+    assert is_colour(region_colour(output, 5.5, *column, 12), "white")  # not drawn yet
+    assert is_colour(region_colour(output, 6.5, *column, 12), "board green")
+    assert is_colour(region_colour(output, 6.5, *line, 12), "white")
+    assert is_colour(region_colour(output, 7.5, 640, 360), "red")  # hidden
+
+
 @pytest.mark.django_db
 def test_a_video_playing_since_before_the_first_packet_starts_there_further_in(recording_of_a_camera, tmp_path):
     from rostrum.recordings.composition import Clip
