@@ -194,3 +194,54 @@ def screenshots(page, tmp_path: Path, name: str) -> None:
     screenshot(page, tmp_path / f"{name}-phone.png")
     page.set_viewport_size(SCREEN_DESKTOP)
     assert width <= SCREEN_PHONE["width"], f"{name}: the page scrolls sideways on a phone ({width}px)"
+
+
+class BrowserPages:
+    """One Chromium; ``open(name)`` gives a page in a context of its own (another person)."""
+
+    def __init__(self, browser, timeout_ms: int, on_context=None):
+        self.browser = browser
+        self.timeout_ms = timeout_ms
+        self.on_context = on_context
+        self.errors: list[str] = []
+
+    def open(self, name: str):
+        context = self.browser.new_context(viewport=SCREEN_DESKTOP)
+        context.set_default_timeout(self.timeout_ms)
+        if self.on_context is not None:
+            self.on_context(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))
+        return page
+
+
+@contextmanager
+def browser_pages(*extra_args: str, timeout_ms: int = 10_000, on_context=None):
+    """Debian's Chromium for a journey: yields ``BrowserPages``; ``on_context(context)`` prepares each
+    new context (routes, say). A script error in any page fails the test at the end."""
+    from playwright.sync_api import sync_playwright
+
+    from rostrum.rooms.tests.test_browser_journey import CHROMIUM, CHROMIUM_ARGS
+
+    STEPS_DONE.clear()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args], headless=True
+        )
+        pages = BrowserPages(browser, timeout_ms, on_context)
+        try:
+            yield pages
+        finally:
+            browser.close()
+    assert not pages.errors, f"script errors in the pages: {pages.errors}"
+
+
+def start_session(host, base_url: str, room: dict) -> None:
+    """The host logs in, enters the room and starts the session."""
+    from playwright.sync_api import expect
+
+    log_in(host, base_url, HOST_EMAIL)
+    host.goto(base_url + room["path"])
+    host.get_by_role("button", name="Enter").click()
+    host.get_by_role("button", name="Start session").click()
+    expect(host.locator("#live-state")).to_have_text("Live")

@@ -5,20 +5,17 @@ draws with the mouse and reads the colours each browser's canvas actually shows.
 """
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from rostrum.core.testing.servers import browser_pages, start_session
 from rostrum.live.tests.test_browser_live_room import (  # noqa: F401 — fixtures used by name
-    HOST_EMAIL,
-    SCREEN_DESKTOP,
-    STEPS_DONE,
     asgi_server,
-    log_in,
     migrated_sqlite,
     screenshots,
     server_var_dir,
     step,
 )
-from rostrum.rooms.tests.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, join_by_number, label
+from rostrum.rooms.tests.test_browser_journey import join_by_number
 
 SEEDER = "rostrum.live.tests.test_browser_live_room:seed_meeting"
 # whiteboard.constants.SHADES
@@ -74,132 +71,113 @@ def click_board(page: Page, x: float, y: float) -> None:
 @pytest.mark.parametrize("asgi_server", [SEEDER], indirect=True)
 def test_a_meeting_draws_together_on_the_whiteboard(asgi_server, tmp_path):  # noqa: F811 — the fixture
     base_url, room = asgi_server
-    STEPS_DONE.clear()
-    errors: list[str] = []
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            pages = {}
-            for name in ("host", "ann"):
-                context = browser.new_context(viewport=SCREEN_DESKTOP)
-                context.set_default_timeout(10_000)
-                pages[name] = context.new_page()
-                pages[name].on("pageerror", lambda error, name=name: errors.append(f"{name}: {error}"))
-            host, ann = pages["host"], pages["ann"]
+    with browser_pages() as chromium:
+        host, ann = chromium.open("host"), chromium.open("ann")
 
-            with step("the host enters and starts the meeting; Ann joins"):
-                log_in(host, base_url, HOST_EMAIL)
-                host.goto(base_url + room["path"])
-                expect(host.get_by_label(label("Your name"))).to_have_value("Hanna Host")
-                host.get_by_role("button", name="Enter").click()
-                host.get_by_role("button", name="Start session").click()
-                expect(host.locator("#live-state")).to_have_text("Live")
-                join_by_number(ann, base_url, room["number"], "Ann Member")
-                expect(ann.locator("#live-room")).to_be_visible()
-                expect(ann.locator("#live-whiteboard")).to_be_hidden()
+        with step("the host enters and starts the meeting; Ann joins"):
+            start_session(host, base_url, room)
+            join_by_number(ann, base_url, room["number"], "Ann Member")
+            expect(ann.locator("#live-room")).to_be_visible()
+            expect(ann.locator("#live-whiteboard")).to_be_hidden()
 
-            with step("the host shows the board and draws a blue rectangle; Ann sees it"):
-                host.get_by_role("button", name="Show the whiteboard").click()
-                expect(ann.get_by_role("img", name="Whiteboard with 0 items")).to_be_visible()
-                expect(ann.locator("#live-wb-toolbar")).to_be_hidden()  # not allowed to draw yet
-                host.get_by_role("button", name="Rectangle").click()
-                host.get_by_role("button", name="Blue").click()
-                host.get_by_label("Width").select_option(label="Very thick")
-                expect(host.get_by_role("button", name="Rectangle")).to_have_attribute("aria-pressed", "true")
-                expect(host.get_by_role("button", name="Blue")).to_have_attribute("aria-pressed", "true")
-                expect(host.get_by_role("button", name="Pen", exact=True)).to_have_attribute("aria-pressed", "false")
-                drag(host, (0.2, 0.2), (0.5, 0.6))
-                wait_for_items(ann, 1)
-                expect(ann.get_by_role("img", name="Whiteboard with 1 items")).to_be_visible()
-                for page in (host, ann):
-                    assert pixel(page, 0.2, 0.4) == BLUE  # the left edge
-                    assert pixel(page, 0.35, 0.4) == WHITE  # inside
-                    assert pixel(page, 0.8, 0.8) == WHITE
+        with step("the host shows the board and draws a blue rectangle; Ann sees it"):
+            host.get_by_role("button", name="Show the whiteboard").click()
+            expect(ann.get_by_role("img", name="Whiteboard with 0 items")).to_be_visible()
+            expect(ann.locator("#live-wb-toolbar")).to_be_hidden()  # not allowed to draw yet
+            host.get_by_role("button", name="Rectangle").click()
+            host.get_by_role("button", name="Blue").click()
+            host.get_by_label("Width").select_option(label="Very thick")
+            expect(host.get_by_role("button", name="Rectangle")).to_have_attribute("aria-pressed", "true")
+            expect(host.get_by_role("button", name="Blue")).to_have_attribute("aria-pressed", "true")
+            expect(host.get_by_role("button", name="Pen", exact=True)).to_have_attribute("aria-pressed", "false")
+            drag(host, (0.2, 0.2), (0.5, 0.6))
+            wait_for_items(ann, 1)
+            expect(ann.get_by_role("img", name="Whiteboard with 1 items")).to_be_visible()
+            for page in (host, ann):
+                assert pixel(page, 0.2, 0.4) == BLUE  # the left edge
+                assert pixel(page, 0.35, 0.4) == WHITE  # inside
+                assert pixel(page, 0.8, 0.8) == WHITE
 
-            with step("the host lets everyone draw; Ann draws a red line and the host sees it"):
-                host.get_by_role("switch", name="Let everyone draw").check()
-                expect(ann.locator("#live-wb-toolbar")).to_be_visible()
-                expect(ann.get_by_role("button", name="Clear the whiteboard")).to_be_hidden()
-                expect(ann.get_by_role("button", name="Pen", exact=True)).to_have_attribute("aria-pressed", "true")
-                drag(ann, (0.6, 0.85), (0.9, 0.85))
+        with step("the host lets everyone draw; Ann draws a red line and the host sees it"):
+            host.get_by_role("switch", name="Let everyone draw").check()
+            expect(ann.locator("#live-wb-toolbar")).to_be_visible()
+            expect(ann.get_by_role("button", name="Clear the whiteboard")).to_be_hidden()
+            expect(ann.get_by_role("button", name="Pen", exact=True)).to_have_attribute("aria-pressed", "true")
+            drag(ann, (0.6, 0.85), (0.9, 0.85))
+            wait_for_items(host, 2)
+            assert pixel(host, 0.75, 0.85) == RED
+            assert pixel(ann, 0.75, 0.85) == RED
+
+        with step("Ann undoes her line with Ctrl+Z; it is gone for both, the rectangle stays"):
+            ann.locator("#live-wb-canvas").focus()
+            ann.keyboard.press("Control+z")
+            wait_for_items(host, 1)
+            wait_for_items(ann, 1)
+            for page in (host, ann):
+                assert pixel(page, 0.75, 0.85) == WHITE
+                assert pixel(page, 0.2, 0.4) == BLUE
+
+        with step("Ann brings her line back by keyboard and by the Redo button; only she can redo it"):
+            redo = ann.get_by_role("button", name="Redo")
+            expect(redo).to_be_enabled()
+            expect(host.get_by_role("button", name="Redo")).to_be_disabled()  # the host has undone nothing
+            for bring_back in (
+                lambda: ann.keyboard.press("Control+Shift+Z"),
+                redo.click,
+                lambda: ann.keyboard.press("Control+y"),
+            ):
+                bring_back()
                 wait_for_items(host, 2)
-                assert pixel(host, 0.75, 0.85) == RED
-                assert pixel(ann, 0.75, 0.85) == RED
-
-            with step("Ann undoes her line with Ctrl+Z; it is gone for both, the rectangle stays"):
+                wait_for_items(ann, 2)
+                expect(redo).to_be_disabled()  # nothing more of Ann's to bring back
+                for page in (host, ann):
+                    assert pixel(page, 0.75, 0.85) == RED
+                    assert pixel(page, 0.2, 0.4) == BLUE
                 ann.locator("#live-wb-canvas").focus()
                 ann.keyboard.press("Control+z")
                 wait_for_items(host, 1)
                 wait_for_items(ann, 1)
-                for page in (host, ann):
-                    assert pixel(page, 0.75, 0.85) == WHITE
-                    assert pixel(page, 0.2, 0.4) == BLUE
-
-            with step("Ann brings her line back by keyboard and by the Redo button; only she can redo it"):
-                redo = ann.get_by_role("button", name="Redo")
                 expect(redo).to_be_enabled()
-                expect(host.get_by_role("button", name="Redo")).to_be_disabled()  # the host has undone nothing
-                for bring_back in (
-                    lambda: ann.keyboard.press("Control+Shift+Z"),
-                    redo.click,
-                    lambda: ann.keyboard.press("Control+y"),
-                ):
-                    bring_back()
-                    wait_for_items(host, 2)
-                    wait_for_items(ann, 2)
-                    expect(redo).to_be_disabled()  # nothing more of Ann's to bring back
-                    for page in (host, ann):
-                        assert pixel(page, 0.75, 0.85) == RED
-                        assert pixel(page, 0.2, 0.4) == BLUE
-                    ann.locator("#live-wb-canvas").focus()
-                    ann.keyboard.press("Control+z")
-                    wait_for_items(host, 1)
-                    wait_for_items(ann, 1)
-                    expect(redo).to_be_enabled()
-                    assert pixel(host, 0.75, 0.85) == WHITE and pixel(ann, 0.75, 0.85) == WHITE
+                assert pixel(host, 0.75, 0.85) == WHITE and pixel(ann, 0.75, 0.85) == WHITE
 
-            with step("the host writes a text through the labelled field"):
-                host.get_by_role("button", name="Text", exact=True).click()
-                host.get_by_role("button", name="Black").click()
-                click_board(host, 0.6, 0.1)
-                field = host.get_by_label("Text to place on the whiteboard")
-                expect(field).to_be_focused()
-                field.fill("Plan B")
-                field.press("Enter")
-                wait_for_items(ann, 2)
-                words = ann.evaluate("() => document.getElementById('live-app').liveRoom.state.whiteboard.items[1]")
-                assert words["kind"] == "text" and words["text"] == "Plan B" and words["colour"] == "black"
+        with step("the host writes a text through the labelled field"):
+            host.get_by_role("button", name="Text", exact=True).click()
+            host.get_by_role("button", name="Black").click()
+            click_board(host, 0.6, 0.1)
+            field = host.get_by_label("Text to place on the whiteboard")
+            expect(field).to_be_focused()
+            field.fill("Plan B")
+            field.press("Enter")
+            wait_for_items(ann, 2)
+            words = ann.evaluate("() => document.getElementById('live-app').liveRoom.state.whiteboard.items[1]")
+            assert words["kind"] == "text" and words["text"] == "Plan B" and words["colour"] == "black"
 
-            with step("Ann's board built by reducer.js from events equals a fresh snapshot's"):
-                built = ann.evaluate(f"() => {BOARD}")
-                built_mine = ann.evaluate(f"() => {MINE}")
-                ann.reload()
-                expect(ann.locator("#live-room")).to_be_visible()
-                ann.wait_for_function(f"() => ({ITEMS}) === 2")
-                assert ann.evaluate(f"() => {BOARD}") == built
-                assert ann.evaluate(f"() => {MINE}") == built_mine == {"redo_count": 1}
-                expect(ann.get_by_role("button", name="Redo")).to_be_enabled()  # her undone line is kept
-                assert [item["kind"] for item in built["items"]] == ["rect", "text"]
+        with step("Ann's board built by reducer.js from events equals a fresh snapshot's"):
+            built = ann.evaluate(f"() => {BOARD}")
+            built_mine = ann.evaluate(f"() => {MINE}")
+            ann.reload()
+            expect(ann.locator("#live-room")).to_be_visible()
+            ann.wait_for_function(f"() => ({ITEMS}) === 2")
+            assert ann.evaluate(f"() => {BOARD}") == built
+            assert ann.evaluate(f"() => {MINE}") == built_mine == {"redo_count": 1}
+            expect(ann.get_by_role("button", name="Redo")).to_be_enabled()  # her undone line is kept
+            assert [item["kind"] for item in built["items"]] == ["rect", "text"]
 
-            with step("Ann downloads the board as PNG"):
-                link = ann.get_by_role("link", name="Download PNG")
-                response = ann.request.get(base_url + link.get_attribute("href"))
-                assert response.status == 200 and response.headers["content-type"] == "image/png"
-                assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+        with step("Ann downloads the board as PNG"):
+            link = ann.get_by_role("link", name="Download PNG")
+            response = ann.request.get(base_url + link.get_attribute("href"))
+            assert response.status == 200 and response.headers["content-type"] == "image/png"
+            assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
 
-            with step("Ann erases the rectangle by clicking its edge"):
-                ann.get_by_role("button", name="Eraser").click()
-                click_board(ann, 0.2, 0.4)
-                wait_for_items(host, 1)
-                assert pixel(host, 0.2, 0.4) == WHITE
+        with step("Ann erases the rectangle by clicking its edge"):
+            ann.get_by_role("button", name="Eraser").click()
+            click_board(ann, 0.2, 0.4)
+            wait_for_items(host, 1)
+            assert pixel(host, 0.2, 0.4) == WHITE
 
-            with step("the host hides the board and it leaves Ann's page"):
-                screenshots(ann, tmp_path, "whiteboard-participant")
-                host.get_by_role("button", name="Hide the whiteboard").click()
-                expect(ann.locator("#live-whiteboard")).to_be_hidden()
-                expect(host.get_by_role("button", name="Show the whiteboard")).to_be_visible()
-
-            assert errors == []
-        finally:
-            browser.close()
+        with step("the host hides the board and it leaves Ann's page"):
+            screenshots(ann, tmp_path, "whiteboard-participant")
+            host.get_by_role("button", name="Hide the whiteboard").click()
+            expect(ann.locator("#live-whiteboard")).to_be_hidden()
+            expect(host.get_by_role("button", name="Show the whiteboard")).to_be_visible()

@@ -11,20 +11,17 @@ import secrets
 from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from conftest import free_port
+from rostrum.core.testing.servers import browser_pages, start_session
 from rostrum.live.tests.test_browser_live_room import (  # noqa: F401 — fixtures
-    HOST_EMAIL,
-    SCREEN_DESKTOP,
-    STEPS_DONE,
     asgi_server,
-    log_in,
     migrated_sqlite,
     server_var_dir,
     step,
 )
-from rostrum.rooms.tests.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, join_by_number
+from rostrum.rooms.tests.test_browser_journey import join_by_number
 
 MEDIA_ARGS = [
     "--use-fake-device-for-media-stream",  # a test pattern and a beep instead of a camera and a microphone
@@ -79,33 +76,8 @@ def wait_for(page: Page, condition, message, timeout_ms: int = 20_000):
 def media_browser(*extra_args: str):
     """Chromium with its fake camera and microphone. Yields ``open_page(name)``: a page in a context
     of its own (another person). A script error in any page fails the test at the end."""
-    STEPS_DONE.clear()
-    errors: list[str] = []
-    with sync_playwright() as playwright:
-        args = [*CHROMIUM_ARGS, *MEDIA_ARGS, *extra_args]
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
-
-        def open_page(name: str) -> Page:
-            context = browser.new_context(viewport=SCREEN_DESKTOP)
-            context.set_default_timeout(20_000)
-            page = context.new_page()
-            page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
-            return page
-
-        try:
-            yield open_page
-        finally:
-            browser.close()
-    assert not errors, f"script errors in the pages: {errors}"
-
-
-def start_session(host: Page, base_url: str, room: dict) -> None:
-    """The host logs in, enters the room and starts the session."""
-    log_in(host, base_url, HOST_EMAIL)
-    host.goto(base_url + room["path"])
-    host.get_by_role("button", name="Enter").click()
-    host.get_by_role("button", name="Start session").click()
-    expect(host.locator("#live-state")).to_have_text("Live")
+    with browser_pages(*MEDIA_ARGS, *extra_args, timeout_ms=20_000) as pages:
+        yield pages.open
 
 
 @pytest.fixture
