@@ -242,6 +242,24 @@ STORAGES = {
     # Files only ever served through a view that checks access (imports, reports): never under /media/.
     "private": {"BACKEND": "rostrum.core.storage.PrivateFileSystemStorage"},
 }
+# S3-compatible object storage instead of folders, when a bucket is named (docs/running.md#object-storage):
+# uploads and recordings under ``media/``, files only views serve under ``private/`` (never a public URL).
+S3_BUCKET = os.environ.get("ROSTRUM_S3_BUCKET", "")
+if S3_BUCKET:
+    s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("ROSTRUM_S3_ENDPOINT_URL") or None,  # None: AWS itself
+        "region_name": os.environ.get("ROSTRUM_S3_REGION") or None,
+        "access_key": os.environ.get("ROSTRUM_S3_ACCESS_KEY_ID") or None,  # None: boto3's own lookup
+        "secret_key": os.environ.get("ROSTRUM_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,  # the bucket's policy decides; objects are never made public one by one
+        "file_overwrite": False,  # a name already taken gets a suffix, as on a folder
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**s3_options, "location": "media"}}
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**s3_options, "location": "private", "querystring_auth": True, "querystring_expire": 300},
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads are spooled to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # counts form fields only, never file parts: no cap on uploads
 # The most one file in the file library may be (rostrum.library); the plan's storage quota applies too.

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404
 
 from rostrum.core.streaming import file_response as streamed_file_response
+from rostrum.core.streaming import signed_redirect
 from rostrum.library.constants import FORMATS_BY_MIME
 from rostrum.library.models import LibraryFile
 
@@ -26,7 +27,10 @@ def stored_file_response(
     request, field_file, filename: str, content_type: str, as_attachment: bool = True
 ) -> FileResponse:
     """Any private file (a library file, a file posted in chat, a page image) with its sniffed type,
-    never sniffed again; streamed in blocks (``rostrum.core.streaming``)."""
+    never sniffed again; streamed in blocks (``rostrum.core.streaming``), or on object storage a
+    redirect to a short-lived signed link."""
+    if redirect := signed_redirect(field_file, filename, content_type, as_attachment):
+        return redirect
     try:
         stream = field_file.open("rb")
     except (FileNotFoundError, ValueError):

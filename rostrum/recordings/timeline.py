@@ -23,6 +23,7 @@ import functools
 import itertools
 import logging
 import math
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -62,14 +63,36 @@ def windows(recording, prefix: str, origin_us: int):
             yield entry, start, end
 
 
-def storage_file(name: str) -> Path | None:
+def storage_file(name: str, work_dir: Path) -> Path | None:
+    """A stored file as a local path for ffmpeg and Pillow: the file itself on a folder storage, a
+    copy in ``work_dir`` on object storage (S3); None when there is no such file."""
     from rostrum.core.storage import private_storage
 
+    if not name:
+        return None
+    storage = private_storage()
     try:
-        path = Path(private_storage().path(name))
-    except (NotImplementedError, ValueError, SuspiciousOperation):
+        path = Path(storage.path(name))
+    except NotImplementedError:
+        return _copied(storage, name, work_dir)
+    except (ValueError, SuspiciousOperation):
         return None
     return path if path.is_file() else None
+
+
+def _copied(storage, name: str, work_dir: Path) -> Path | None:
+    copy = work_dir / "stored" / name.replace("/", "_")
+    if copy.is_file():  # the same page or video shown again
+        return copy
+    try:
+        with storage.open(name, "rb") as stored:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            with copy.open("wb") as local:
+                shutil.copyfileobj(stored, local, 1024 * 1024)
+    except (FileNotFoundError, OSError, ValueError, SuspiciousOperation):
+        logger.warning("stored file %s could not be read for the recording", name)
+        return None
+    return copy
 
 
 def timeline_content(recording, origin_us: int, work_dir: Path) -> list:
@@ -123,7 +146,7 @@ def slide_content(recording, origin_us: int, work_dir: Path) -> list:
     at each change, played as one slideshow."""
     content = []
     for entry, start, end in windows(recording, "slide", origin_us):
-        image = storage_file(entry.data.get("image") or "")
+        image = storage_file(entry.data.get("image") or "", work_dir)
         if image is None:
             continue
         start_s, end_s = seconds_after(start, origin_us), seconds_after(end, origin_us)
@@ -267,7 +290,7 @@ def video_content(recording, origin_us: int, work_dir: Path) -> list:
         if entry.data.get("source") == "youtube":
             content.append(Overlay(str(youtube_card(work_dir)), start_s, end_s))
             continue
-        source = library_video(recording, entry.data.get("path"))
+        source = library_video(recording, entry.data.get("path"), work_dir)
         if source is None or entry.data.get("source") != "library":
             continue
         if entry.data.get("playing") is True:
@@ -285,11 +308,11 @@ def position_in(value) -> float:
     return max(float(value), 0.0)
 
 
-def library_video(recording, name) -> Path | None:
+def library_video(recording, name, work_dir: Path) -> Path | None:
     """The video's file, only from this account's library (``library/<account>/…``)."""
     if not isinstance(name, str) or not name.startswith(f"library/{recording.account_id}/"):
         return None
-    return storage_file(name)
+    return storage_file(name, work_dir)
 
 
 def video_frame(source: Path, position: float, work_dir: Path, entry_id: int) -> Path:
