@@ -1,8 +1,11 @@
 """The whiteboard in real browsers: a host and a participant of a meeting draw on one board.
 
 Same server as test_browser_live_room (uvicorn in a subprocess, Debian's Chromium). The test
-draws with the mouse and reads the colours each browser's canvas actually shows.
+draws with the mouse, then with the keyboard only, and reads the colours each browser's canvas
+actually shows.
 """
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -59,6 +62,23 @@ def drag(page: Page, start: tuple[float, float], end: tuple[float, float], steps
     page.mouse.up()
 
 
+def press(page: Page, *keys: str) -> None:
+    """Press each key in turn on whatever has the focus: "Shift+ArrowLeft*3" presses it three times."""
+    for key in keys:
+        name, _, times = key.partition("*")
+        for _ in range(int(times or 1)):
+            page.keyboard.press(name)
+
+
+def choose_by_keyboard(page: Page, button: str) -> None:
+    page.get_by_role("button", name=button, exact=True).focus()
+    page.keyboard.press("Enter")
+
+
+def cursor_text(x: int, y: int) -> str:
+    return f"Cursor at {x} % from the left, {y} % from the top."
+
+
 def click_board(page: Page, x: float, y: float) -> None:
     canvas = page.locator("#live-wb-canvas")
     canvas.scroll_into_view_if_needed()
@@ -85,6 +105,9 @@ def test_a_meeting_draws_together_on_the_whiteboard(asgi_server, tmp_path):  # n
             host.get_by_role("button", name="Show the whiteboard").click()
             expect(ann.get_by_role("img", name="Whiteboard with 0 items")).to_be_visible()
             expect(ann.locator("#live-wb-toolbar")).to_be_hidden()  # not allowed to draw yet
+            ann.locator("#live-wb-canvas").focus()
+            press(ann, "Enter", "Shift+ArrowRight*2", "Enter")  # the keys draw nothing either
+            expect(ann.locator("#live-wb-message")).to_have_text("")
             host.get_by_role("button", name="Rectangle").click()
             host.get_by_role("button", name="Blue").click()
             host.get_by_label("Width").select_option(label="Very thick")
@@ -94,6 +117,7 @@ def test_a_meeting_draws_together_on_the_whiteboard(asgi_server, tmp_path):  # n
             drag(host, (0.2, 0.2), (0.5, 0.6))
             wait_for_items(ann, 1)
             expect(ann.get_by_role("img", name="Whiteboard with 1 items")).to_be_visible()
+            expect(ann.locator("#live-wb-message")).to_have_text("")  # Ann's keys sent nothing
             for page in (host, ann):
                 assert pixel(page, 0.2, 0.4) == BLUE  # the left edge
                 assert pixel(page, 0.35, 0.4) == WHITE  # inside
@@ -175,6 +199,61 @@ def test_a_meeting_draws_together_on_the_whiteboard(asgi_server, tmp_path):  # n
             click_board(ann, 0.2, 0.4)
             wait_for_items(host, 1)
             assert pixel(host, 0.2, 0.4) == WHITE
+
+        with step("Ann starts a rectangle with the keyboard and cancels it with Escape: nothing is sent"):
+            canvas = ann.locator("#live-wb-canvas")
+            expect(canvas).to_have_accessible_description(re.compile("the arrow keys move the cursor"))
+            choose_by_keyboard(ann, "Rectangle")
+            ann.get_by_label("Width").select_option(label="Very thick")
+            canvas.focus()
+            expect(canvas).to_be_focused()
+            press(ann, "Enter", "Shift+ArrowDown", "Shift+ArrowRight")  # from the middle to (60 %, 60 %)
+            assert pixel(ann, 0.55, 0.6) == RED  # the preview, on Ann's board only
+            assert pixel(host, 0.55, 0.6) == WHITE
+            press(ann, "Escape")
+            expect(ann.locator("#live-wb-message")).to_have_text("Cancelled. " + cursor_text(60, 60))
+            assert pixel(ann, 0.55, 0.6) == WHITE
+            assert ann.evaluate(f"() => {ITEMS}") == host.evaluate(f"() => {ITEMS}") == 1
+
+        with step("Ann draws a rectangle and a pen line with the keyboard only; the host sees both"):
+            press(ann, "Shift+ArrowLeft*4", "Shift+ArrowUp*3", "Enter")  # starts at (20 %, 30 %)
+            expect(ann.locator("#live-wb-message")).to_contain_text(cursor_text(20, 30))
+            press(ann, "Shift+ArrowRight*2", "Shift+ArrowDown*3", "Enter")  # ends at (40 %, 60 %)
+            wait_for_items(host, 2)
+            expect(ann.locator("#live-wb-message")).to_have_text("Drawn. " + cursor_text(40, 60))
+            for page in (host, ann):
+                assert pixel(page, 0.2, 0.45) == RED  # the left edge
+                assert pixel(page, 0.3, 0.3) == RED  # the top edge
+                assert pixel(page, 0.3, 0.45) == WHITE  # inside
+                assert pixel(page, 0.55, 0.6) == WHITE  # the cancelled one was never sent
+            choose_by_keyboard(ann, "Pen")
+            canvas.focus()
+            press(ann, "Shift+ArrowDown*2", "Enter", "Shift+ArrowRight*3", "ArrowRight*5", "Enter")
+            wait_for_items(host, 3)
+            expect(ann.locator("#live-wb-message")).to_have_text("Drawn. " + cursor_text(75, 80))
+            line = host.evaluate(f"() => {BOARD}.items.at(-1)")
+            assert line["kind"] == "pen" and line["colour"] == "red" and line["width"] == 16
+            assert line["points"][0] == [0.4, 0.8] and line["points"][-1] == [0.75, 0.8]
+            assert len(line["points"]) == 9  # the start and one point a move
+            for page in (host, ann):
+                assert pixel(page, 0.55, 0.8) == RED
+                assert pixel(page, 0.45, 0.7) == WHITE
+            assert pixel(ann, 0.75, 0.8) == BLACK  # the keyboard cursor, on Ann's focused board only
+            assert pixel(host, 0.75, 0.8) == RED
+
+        with step("Ann places a text at the keyboard cursor through the same field"):
+            choose_by_keyboard(ann, "Text")
+            assert pixel(ann, 0.75, 0.8) == RED  # no cursor once the board lost the focus
+            canvas.focus()
+            press(ann, "Shift+ArrowUp*2", "Enter")  # at (75 %, 60 %)
+            field = ann.get_by_label("Text to place on the whiteboard")
+            expect(field).to_be_focused()
+            field.fill("By keys")
+            field.press("Enter")
+            wait_for_items(host, 4)
+            words = host.evaluate(f"() => {BOARD}.items.at(-1)")
+            assert words["kind"] == "text" and words["points"] == [[0.75, 0.6]] and words["text"] == "By keys"
+            expect(canvas).to_be_focused()  # back on the board
 
         with step("the host hides the board and it leaves Ann's page"):
             screenshots(ann, tmp_path, "whiteboard-participant")

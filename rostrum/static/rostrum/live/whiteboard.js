@@ -5,6 +5,10 @@
 // are drawn from state on every render; the one being drawn is drawn locally and sent on
 // pointer-up (one `whiteboard.add` frame, points from 0 to 1 across the board). The sizes follow
 // rostrum/whiteboard/render.py, which draws the exported PNG/PDF and the recording.
+//
+// The keyboard draws too: with the canvas focused, a crosshair (the keyboard cursor) moves with the
+// arrow keys and Enter or Space does at the cursor what a press does at the pointer, building the
+// same items (a shape's two points, a pen's points one per move) and sending the same frame.
 
 import { format, setText, show } from "./dom.js";
 import { isOrganiser } from "./reducer.js";
@@ -17,10 +21,17 @@ const TEXT_SIZE_PER_WIDTH = 6; // render.TEXT_SIZE_PER_WIDTH
 const ARROW_HEAD_ANGLE = (25 * Math.PI) / 180;
 const ERASER_REACH = 0.02; // how near (in board widths) a click must be to erase an item
 const SHAPES = new Set(["line", "rect", "ellipse", "arrow"]);
+const STEP = 1; // the keyboard cursor's step in hundredths of the board; with Shift, BIG_STEP
+const BIG_STEP = 10;
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+const CROSSHAIR = 8; // half the keyboard cursor's size, in pixels
 
 const tool = { kind: "pen", colour: "red", width: 4 };
-let drawing = null; // the item being drawn: {kind, points}
+let drawing = null; // the item being drawn: {kind, points, byKeyboard}
 let textAt = null; // where the text being typed goes
+// The keyboard cursor, in hundredths of the board's width and height; drawn while the canvas has
+// the keyboard's focus (`isShown`).
+const cursor = { at: [50, 50], isShown: false };
 
 function mayDraw(room) {
   const board = room.state?.whiteboard;
@@ -39,10 +50,12 @@ function round(value) {
   return Math.round(value * 10000) / 10000;
 }
 
+// Sends the item; the ack's data, or undefined when the server refused it (the error is shown).
 async function add(room, item) {
   const points = item.points.map(([x, y]) => [round(x), round(y)]);
-  await room.send("whiteboard.add", { ...item, points, colour: tool.colour, width: tool.width }, { status: $("live-wb-message") });
+  const reply = await room.send("whiteboard.add", { ...item, points, colour: tool.colour, width: tool.width }, { status: $("live-wb-message") });
   drawBoard(room);
+  return reply;
 }
 
 // -- geometry for the eraser ---------------------------------------------------------------------
@@ -145,6 +158,24 @@ function drawBoard(room) {
   context.lineJoin = "round";
   const items = drawing ? [...board.items, { ...drawing, colour: tool.colour, width: tool.width }] : board.items;
   for (const item of items) drawItem(context, item, width, height);
+  const hasCursor = cursor.isShown && document.activeElement === canvas && mayDraw(room);
+  canvas.classList.toggle("has-keyboard-cursor", hasCursor); // the focus ring, however it was focused
+  if (hasCursor) drawCursor(context, width, height);
+}
+
+// A crosshair at the keyboard cursor: dark on a light halo, seen on white and on every colour.
+function drawCursor(context, width, height) {
+  const [x, y] = cursorPoint().map((value, axis) => Math.round(value * [width, height][axis]) + 0.5);
+  for (const [colour, lineWidth] of [["#ffffff", 4], ["#212121", 2]]) {
+    context.strokeStyle = colour;
+    context.lineWidth = lineWidth;
+    context.beginPath();
+    context.moveTo(x - CROSSHAIR, y);
+    context.lineTo(x + CROSSHAIR, y);
+    context.moveTo(x, y - CROSSHAIR);
+    context.lineTo(x, y + CROSSHAIR);
+    context.stroke();
+  }
 }
 
 // -- set-up --------------------------------------------------------------------------------------
@@ -175,6 +206,7 @@ function shortcut(key) {
 function setUpCanvas(room) {
   const canvas = $("live-wb-canvas");
   canvas.addEventListener("pointerdown", (down) => {
+    cursor.isShown = false; // the pointer took over from the keyboard
     if (!mayDraw(room) || down.button !== 0) return;
     const point = relative(down);
     if (tool.kind === "text") return startText(room, point);
@@ -184,17 +216,17 @@ function setUpCanvas(room) {
       return;
     }
     canvas.setPointerCapture(down.pointerId);
-    drawing = { kind: tool.kind, points: SHAPES.has(tool.kind) ? [point, point] : [point] };
+    drawing = { kind: tool.kind, points: SHAPES.has(tool.kind) ? [point, point] : [point], byKeyboard: false };
     drawBoard(room);
   });
   canvas.addEventListener("pointermove", (move) => {
-    if (!drawing) return;
+    if (!drawing || drawing.byKeyboard) return;
     if (SHAPES.has(drawing.kind)) drawing.points[1] = relative(move);
     else if (drawing.points.length < MAX_POINTS) drawing.points.push(relative(move));
     drawBoard(room);
   });
   const finish = () => {
-    if (!drawing) return;
+    if (!drawing || drawing.byKeyboard) return;
     const item = drawing;
     drawing = null;
     const [[x0, y0], [x1, y1] = [x0, y0]] = item.points;
@@ -214,7 +246,90 @@ function setUpCanvas(room) {
     key.preventDefault();
     if (mayDraw(room)) room.send(frame, {}, { status: $("live-wb-message") });
   });
+  setUpKeyboardCursor(room, canvas);
   window.addEventListener("resize", () => drawBoard(room));
+}
+
+// -- the keyboard cursor -------------------------------------------------------------------------
+
+function cursorPoint() {
+  return cursor.at.map((value) => value / 100);
+}
+
+// "Cursor at 40 % from the left, 25 % from the top." after `message`, in the board's status line.
+function announce(room, message) {
+  const [x, y] = cursor.at;
+  setText($("live-wb-message"), `${message} ${format(room.strings.wb_cursor_at, { x, y })}`);
+}
+
+function moveCursor(room, [dx, dy], step) {
+  const clamp = (value) => Math.min(100, Math.max(0, value));
+  const [x, y] = [clamp(cursor.at[0] + dx * step), clamp(cursor.at[1] + dy * step)];
+  if (x === cursor.at[0] && y === cursor.at[1]) return drawBoard(room); // at the edge already
+  cursor.at = [x, y];
+  if (drawing?.byKeyboard) {
+    if (SHAPES.has(drawing.kind)) drawing.points[1] = cursorPoint();
+    else if (drawing.points.length < MAX_POINTS) drawing.points.push(cursorPoint());
+  }
+  drawBoard(room);
+}
+
+// Enter or Space: what a press of the pointer does at the cursor; while drawing, it finishes.
+async function pressAtCursor(room) {
+  const point = cursorPoint();
+  if (drawing && !drawing.byKeyboard) return; // the pointer is drawing
+  if (drawing) return finishByKeyboard(room);
+  if (tool.kind === "text") return startText(room, point);
+  if (tool.kind === "eraser") {
+    const canvas = $("live-wb-canvas");
+    const hit = itemAt(room.state.whiteboard.items, point, canvas.height / canvas.width || 9 / 16);
+    if (!hit) return announce(room, room.strings.wb_key_nothing_to_erase);
+    const reply = await room.send("whiteboard.erase", { item_id: hit.id }, { status: $("live-wb-message") });
+    if (reply) announce(room, room.strings.wb_key_erased);
+    return;
+  }
+  drawing = { kind: tool.kind, points: SHAPES.has(tool.kind) ? [point, point] : [point], byKeyboard: true };
+  announce(room, room.strings.wb_key_started);
+  drawBoard(room);
+}
+
+async function finishByKeyboard(room) {
+  const [[x0, y0], [x1, y1] = [x0, y0]] = drawing.points;
+  if (SHAPES.has(drawing.kind) && x0 === x1 && y0 === y1) return announce(room, room.strings.wb_key_same_point);
+  const item = drawing;
+  drawing = null;
+  if (await add(room, { kind: item.kind, points: item.points })) announce(room, room.strings.wb_key_drawn);
+}
+
+function cancelByKeyboard(room) {
+  drawing = null;
+  announce(room, room.strings.wb_key_cancelled);
+  drawBoard(room);
+}
+
+function onCanvasKey(room, key) {
+  if (!mayDraw(room) || key.ctrlKey || key.metaKey || key.altKey) return;
+  const arrow = ARROWS[key.key];
+  const press = (key.key === "Enter" || key.key === " ") && !key.repeat;
+  const cancel = key.key === "Escape" && drawing?.byKeyboard;
+  if (!arrow && !press && !cancel) return;
+  key.preventDefault(); // no scrolling or clicking meanwhile
+  cursor.isShown = true;
+  if (arrow) moveCursor(room, arrow, key.shiftKey ? BIG_STEP : STEP);
+  else if (press) pressAtCursor(room);
+  else cancelByKeyboard(room);
+}
+
+function setUpKeyboardCursor(room, canvas) {
+  canvas.addEventListener("keydown", (key) => onCanvasKey(room, key));
+  canvas.addEventListener("focus", () => {
+    cursor.isShown = canvas.matches(":focus-visible");
+    drawBoard(room);
+  });
+  canvas.addEventListener("blur", () => {
+    cursor.isShown = false;
+    drawBoard(room);
+  });
 }
 
 export function setUpWhiteboard(room) {
@@ -279,6 +394,7 @@ export function renderWhiteboard(room) {
   show($("live-wb-board"), Boolean(board));
   if (!board) {
     drawing = null;
+    cursor.at = [50, 50];
     if (textAt) endText();
     return;
   }
@@ -291,6 +407,7 @@ export function renderWhiteboard(room) {
   $("live-wb-everyone").checked = Boolean(board.everyone_may_draw);
   $("live-wb-canvas").classList.toggle("is-active", drawer);
   if (!drawer && textAt) endText();
+  if (!drawer && drawing?.byKeyboard) drawing = null;
   const download = $("live-wb-download");
   if (download.getAttribute("href") !== board.image_url) download.setAttribute("href", board.image_url);
   $("live-wb-canvas").setAttribute("aria-label", format(strings.wb_items, { count: board.items.length }));
