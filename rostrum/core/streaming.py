@@ -91,12 +91,16 @@ def file_response(request, stream, **options) -> FileResponse:
     return response
 
 
-SIGNED_LINK_SECONDS = 300
+SIGNED_LINK_SECONDS = 300  # a download starts at once
+# A player asks for ranges for as long as someone watches, possibly at the redirect's own address.
+SIGNED_MEDIA_LINK_SECONDS = 6 * 3600
 
 
-def signed_redirect(field_file, filename: str, content_type: str, as_attachment: bool):
+def signed_redirect(
+    field_file, filename: str, content_type: str, as_attachment: bool, expire: int = SIGNED_LINK_SECONDS
+):
     """On object storage (S3), the storage sends the bytes: a redirect, once the caller has checked
-    access, to a link signed for ``SIGNED_LINK_SECONDS`` that answers with this name and type (and
+    access, to a link signed for ``expire`` seconds that answers with this name and type (and
     ranges, for video). None on a folder storage, whose files this process streams itself."""
     storage = field_file.storage
     if isinstance(storage, FileSystemStorage):
@@ -105,6 +109,6 @@ def signed_redirect(field_file, filename: str, content_type: str, as_attachment:
         "ResponseContentDisposition": content_disposition_header(as_attachment, filename),
         "ResponseContentType": content_type,
     }
-    response = HttpResponseRedirect(storage.url(field_file.name, parameters=parameters, expire=SIGNED_LINK_SECONDS))
+    response = HttpResponseRedirect(storage.url(field_file.name, parameters=parameters, expire=expire))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -9,7 +9,7 @@ import re
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from rostrum.core.streaming import file_blocks, file_response, signed_redirect
+from rostrum.core.streaming import SIGNED_MEDIA_LINK_SECONDS, file_blocks, file_response, signed_redirect
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -36,7 +36,8 @@ def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
 
 
 def range_response(request, field_file, content_type: str, filename: str, as_attachment: bool = False):
-    if redirect := signed_redirect(field_file, filename, content_type, as_attachment):
+    redirect = signed_redirect(field_file, filename, content_type, as_attachment, SIGNED_MEDIA_LINK_SECONDS)
+    if redirect:
         return redirect  # object storage answers ranges itself
     size = field_file.size
     wanted = parse_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None

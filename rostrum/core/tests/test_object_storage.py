@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -68,6 +70,12 @@ def objects(endpoint: str) -> set[str]:
     return {item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
 
 
+def expires_in(url: str) -> float:
+    """Seconds until the signed link stops working (its ``Expires`` parameter)."""
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    return int(query["Expires"][0]) - time.time()
+
+
 def fetch(url: str, **headers) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 — the local S3 endpoint
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
@@ -120,6 +128,7 @@ def test_a_library_file_goes_to_the_bucket_and_comes_back_through_a_signed_link(
     download = client.get(f"/library/{library_file.pk}/download/")
     assert download.status_code == 302 and download["Cache-Control"] == "private, no-store"
     assert download["Location"].startswith(f"{s3_endpoint}/{BUCKET}/{key}?")
+    assert expires_in(download["Location"]) == pytest.approx(300, abs=120)
     status, headers, body = fetch(download["Location"])
     assert (status, body) == (200, content)
     assert headers["content-type"] == "application/pdf"
@@ -140,6 +149,7 @@ def test_a_recording_on_s3_is_played_by_ranges_from_the_bucket(s3_private, s3_en
     recording.file.save("demo.mp4", ContentFile(data), save=True)
     response = client_for(owner.user).get(f"/recordings/{recording.pk}/media/", headers={"Range": "bytes=100-199"})
     assert response.status_code == 302
+    assert expires_in(response["Location"]) == pytest.approx(6 * 3600, abs=120)  # a player seeks for hours
     status, headers, body = fetch(response["Location"], Range="bytes=100-199")
     assert (status, body) == (206, data[100:200])
     assert headers["content-type"] == "video/mp4"
